@@ -1,0 +1,85 @@
+"""``portal build``: check, stage, run MkDocs, and swap the result into ``site/``.
+
+Nothing is written while any item has an error, and ``site/`` is replaced
+only by a complete build: a failed build leaves the previous site intact.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.config import Config
+from pipeline.errors import PortalError
+from pipeline.stage import stage
+from pipeline.validate import Report, check
+
+STAGE_DIR = ".portal/docs"
+SITE_DIR = "site"
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    site: Path | None
+    pages: int = 0
+    seconds: float = 0.0
+
+
+def build(config: Config, site_dir: Path | None = None) -> BuildResult:
+    """Build the site of ``config`` into ``site_dir`` (default ``site/``).
+
+    Returns the check report with ``site=None`` when errors stopped the build.
+    """
+    started = time.perf_counter()
+    report = check(config)
+    if report.errors:
+        return BuildResult(report, None)
+    site_dir = Path(site_dir) if site_dir else config.root / SITE_DIR
+    docs = config.root / STAGE_DIR
+    files = stage(config, report.items, report.pages, docs)
+    run_mkdocs(config, docs, site_dir)
+    return BuildResult(report, site_dir, len(files), time.perf_counter() - started)
+
+
+def run_mkdocs(config: Config, docs: Path, site_dir: Path) -> None:
+    """Run ``mkdocs build`` on the staged ``docs`` and swap the output into ``site_dir``."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    try:
+        mk = load_config(config_file=str(config.root / "mkdocs.yml"), docs_dir=str(docs),
+                         site_dir=str(scratch))
+        _quiet_mkdocs()
+        mkdocs_build(mk)
+    except MkDocsException as exc:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise PortalError(f"MkDocs gagal membangun situs: {exc}") from None
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    # Swap: the old site stays in place until the new one is complete.
+    old = None
+    if site_dir.exists():
+        old = site_dir.with_name(f".{site_dir.name}-old-{time.time_ns()}")
+        site_dir.rename(old)
+    scratch.rename(site_dir)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _quiet_mkdocs() -> None:
+    # MkDocs logs every page at INFO; editors need only its warnings.
+    logger = logging.getLogger("mkdocs")
+    logger.setLevel(logging.WARNING)
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("MkDocs %(levelname)s: %(message)s"))
+        logger.addHandler(handler)

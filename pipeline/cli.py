@@ -1,0 +1,147 @@
+"""The ``portal`` command: a thin layer over the library.
+
+Each command acts on the site project in the current directory (the one
+holding ``mkdocs.yml``). Exit codes: 0 ok, 1 problems or a user error,
+2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.errors import PortalError, UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's default is English and exits 2: keep the 2
+        self.print_usage(sys.stderr)
+        raise UsageError(message)
+
+
+def _config():
+    from pipeline.config import load_config
+
+    return load_config(Path.cwd())
+
+
+def cmd_check(args) -> int:
+    """Periksa semua berita (atau PATH tertentu) dan laporkan setiap masalah sekaligus.
+
+    Contoh: portal check
+            portal check content/berita/2026/2026-11-20-rapat-paripurna --format github
+    """
+    from pipeline.report import format_report
+    from pipeline.validate import check
+
+    report = check(_config(), args.paths)
+    print(format_report(report, args.format))
+    failed = report.errors or (args.strict and report.warnings)
+    return 1 if failed else 0
+
+
+def cmd_new(args) -> int:
+    """Buat folder berita baru dari templat, lalu tampilkan langkah berikutnya.
+
+    Contoh: portal new "Rapat Paripurna Penetapan APBD 2027" --date 2026-11-20 --category paripurna
+    """
+    from pipeline.scaffold import new_item
+
+    config = _config()
+    path = new_item(config, args.title, args.date, args.category)
+    folder = path.parent.relative_to(config.root).as_posix()
+    print(f"Berita baru dibuat: {folder}/index.md\n"
+          "Langkah berikutnya:\n"
+          f"  1. Salin minimal 4 foto kegiatan ke folder {folder}/\n"
+          "  2. Daftarkan setiap foto di bagian `photos:` pada index.md (file, alt, credit)\n"
+          "  3. Ganti teks contoh: caption (paling banyak 200 karakter) dan narasi berita\n"
+          f"  4. Periksa hasilnya: portal check {folder}\n"
+          "  5. Ajukan pull request agar ditinjau Kabag dan PPID")
+    return 0
+
+
+def cmd_build(args) -> int:
+    """Periksa konten lalu bangun situs ke folder site/ (dibatalkan bila ada galat).
+
+    Contoh: portal build
+    """
+    from pipeline.build import build
+    from pipeline.report import format_report
+
+    result = build(_config(), args.site_dir)
+    if result.site is None:
+        print(format_report(result.report))
+        print("Build dibatalkan: perbaiki galat di atas lalu jalankan `portal build` lagi.", file=sys.stderr)
+        return 1
+    warnings = f", {result.report.warnings} peringatan" if result.report.warnings else ""
+    print(f"Situs dibangun di {result.site}: {len(result.report.items)} berita, "
+          f"{len(result.report.pages)} halaman{warnings} ({result.seconds:.1f} detik).")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    """Pratinjau langsung di http://127.0.0.1:8000; perubahan konten tampil otomatis.
+
+    Contoh: portal serve --port 8001
+    """
+    from pipeline.serve import serve
+
+    serve(_config(), host=args.host, port=args.port)
+    return 0
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"tanggal {value!r} harus berformat YYYY-MM-DD") from None
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="portal", description="Pipeline publikasi portal informasi DPRD.")
+    parser.add_argument("--version", action="version", version=f"portal {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="PERINTAH")
+
+    def add(name, func):
+        doc = func.__doc__
+        p = sub.add_parser(name, help=doc.splitlines()[0], description=doc,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("check", cmd_check)
+    p.add_argument("paths", nargs="*", metavar="PATH", help="folder berita, index.md, atau folder di content/")
+    p.add_argument("--format", choices=("text", "github", "json"), default="text",
+                   help="text (bawaan), github (anotasi workflow), json")
+    p.add_argument("--strict", action="store_true", help="peringatan juga dianggap gagal")
+
+    p = add("new", cmd_new)
+    p.add_argument("title", metavar="JUDUL", help="judul kegiatan, 10–120 karakter")
+    p.add_argument("--date", type=_date, help="tanggal kegiatan YYYY-MM-DD (bawaan: hari ini, WIB)")
+    p.add_argument("--category", help="slug kategori dari mkdocs.yml")
+
+    p = add("build", cmd_build)
+    p.add_argument("--site-dir", type=Path, default=None, help="folder hasil (bawaan: site/)")
+
+    p = add("serve", cmd_serve)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``portal`` and ``python -m pipeline``."""
+    try:
+        args = make_parser().parse_args(argv)
+        return args.func(args)
+    except UsageError as exc:
+        print(f"Galat penggunaan: {exc}", file=sys.stderr)
+        return 2
+    except PortalError as exc:
+        print(f"Galat: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

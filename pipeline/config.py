@@ -1,0 +1,137 @@
+"""Project settings: the ``extra.portal`` section of ``mkdocs.yml``.
+
+Keeping them in ``mkdocs.yml`` gives one file for the site; ``extra`` is
+MkDocs' own place for free-form settings, and the theme can read them too
+(category labels, for instance).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from pipeline.errors import PortalError
+
+CONFIG_FILE = "mkdocs.yml"
+PLATFORMS = ("facebook", "instagram", "x", "telegram")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass
+class Config:
+    """Validated settings of one site project."""
+
+    root: Path
+    site_name: str = "Portal Informasi DPRD"
+    site_url: str = ""
+    content_dir: str = "content"
+    timezone: str = "Asia/Jakarta"
+    categories: dict[str, str] = field(default_factory=dict)
+    social_default: list[str] = field(default_factory=lambda: list(PLATFORMS))
+    mkdocs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def content(self) -> Path:
+        return self.root / self.content_dir
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def today(self) -> dt.date:
+        """Today in the site's time zone (``PORTAL_TODAY`` pins it, for tests and replays)."""
+        import os
+
+        pinned = os.environ.get("PORTAL_TODAY")
+        if pinned:
+            try:
+                return dt.date.fromisoformat(pinned)
+            except ValueError:
+                raise PortalError(f"PORTAL_TODAY={pinned!r} bukan tanggal YYYY-MM-DD.") from None
+        return dt.datetime.now(self.tz).date()
+
+
+class _LenientLoader(yaml.SafeLoader):
+    """Safe loader that reads past MkDocs' own tags (``!ENV``, ``!!python/name``).
+
+    We only need ``site_name``, ``site_url`` and ``extra.portal``; the tags
+    belong to MkDocs, which evaluates them itself when it builds.
+    """
+
+
+_LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def load_config(root: Path | str = ".") -> Config:
+    """Load and validate ``mkdocs.yml`` in ``root``; raise PortalError listing every problem."""
+    root = Path(root).resolve()
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        raise PortalError(
+            f"{CONFIG_FILE} tidak ditemukan di {root}. Jalankan perintah portal dari folder proyek situs "
+            f"(folder yang berisi {CONFIG_FILE})."
+        )
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.load(handle, Loader=_LenientLoader) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise PortalError(f"{CONFIG_FILE} tidak dapat dibaca: {exc}") from None
+    if not isinstance(data, dict):
+        raise PortalError(f"{CONFIG_FILE} harus berisi pasangan `kunci: nilai`.")
+
+    extra = data.get("extra") or {}
+    portal = extra.get("portal") if isinstance(extra, dict) else None
+    problems: list[str] = []
+    if not isinstance(portal, dict):
+        raise PortalError(f"{CONFIG_FILE}: bagian `extra.portal` tidak ada. Salin contoh dari README.")
+
+    config = Config(root=root, mkdocs=data)
+    config.site_name = str(data.get("site_name") or config.site_name)
+    config.site_url = str(data.get("site_url") or "")
+
+    known = {"content_dir", "timezone", "categories", "social_default"}
+    for key in portal:
+        if key not in known:
+            problems.append(f"kunci `extra.portal.{key}` tidak dikenal (yang dikenal: {', '.join(sorted(known))})")
+
+    content_dir = portal.get("content_dir", config.content_dir)
+    if not isinstance(content_dir, str) or not content_dir or Path(content_dir).is_absolute() or ".." in Path(content_dir).parts:
+        problems.append("`extra.portal.content_dir` harus path relatif di dalam proyek, misalnya `content`")
+    else:
+        config.content_dir = content_dir
+
+    timezone = portal.get("timezone", config.timezone)
+    try:
+        ZoneInfo(str(timezone))
+        config.timezone = str(timezone)
+    except (KeyError, ValueError):
+        problems.append(f"`extra.portal.timezone` {timezone!r} bukan zona waktu yang dikenal (contoh: Asia/Jakarta)")
+
+    categories = portal.get("categories")
+    if not isinstance(categories, dict) or not categories:
+        problems.append("`extra.portal.categories` harus berisi pasangan `slug: Nama Kategori`, minimal satu")
+    else:
+        for slug, label in categories.items():
+            if not isinstance(slug, str) or not _SLUG.match(slug):
+                problems.append(f"kategori {slug!r}: slug hanya huruf kecil, angka dan tanda hubung")
+            elif not isinstance(label, str) or not label.strip():
+                problems.append(f"kategori `{slug}`: nama tampilan tidak boleh kosong")
+            else:
+                config.categories[slug] = label.strip()
+
+    social = portal.get("social_default", config.social_default)
+    if not isinstance(social, list) or any(p not in PLATFORMS for p in social):
+        problems.append(f"`extra.portal.social_default` harus daftar dari: {', '.join(PLATFORMS)}")
+    else:
+        config.social_default = list(social)
+
+    if problems:
+        raise PortalError(f"{CONFIG_FILE} tidak valid:\n" + "\n".join(f"  - {p}" for p in problems))
+    return config

@@ -1,0 +1,76 @@
+"""The front-matter schema: one place for each key's type, default, rule and doc.
+
+Front-matter keys are a public interface (editors write them by hand);
+change them only with a migration. ``doc`` and ``example`` are shown to
+editors, so they are in Bahasa Indonesia.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Key:
+    """One front-matter key."""
+
+    name: str
+    types: tuple[type, ...]  # empty: the key's own rule checks the type
+    required: bool
+    default: Any
+    doc: str
+    example: str
+
+
+# Limits from the SOPs (photos, caption) and from what the site can show.
+PHOTOS_MIN = 4
+PHOTOS_MAX = 20
+CAPTION_MAX = 200
+TITLE_MIN = 10
+TITLE_MAX = 120
+NARRATIVE_MIN_WORDS = 40
+TAGS_MAX = 10
+TAG_MAX_CHARS = 30
+TEXT_MAX = 200  # location, credit, alt
+PHOTO_MAX_BYTES = 40 * 1024 * 1024  # a 50 MP phone JPEG is ~25 MB
+
+ITEM_KEYS: dict[str, Key] = {k.name: k for k in (
+    Key("title", (str,), True, None, "judul berita, teks biasa 10–120 karakter",
+        "Rapat Paripurna Penetapan APBD 2027"),
+    Key("date", (), True, None, "tanggal kegiatan (hari H), format YYYY-MM-DD", "2026-11-20"),
+    Key("category", (str,), True, None, "kategori berita, salah satu dari daftar kategori situs", "paripurna"),
+    Key("tags", (list,), False, [], "label pendek, huruf kecil, dipisah tanda hubung", "[apbd, anggaran]"),
+    Key("location", (str,), False, None, "tempat kegiatan", "Ruang Rapat Paripurna DPRD"),
+    Key("caption", (str,), True, None, f"ringkasan untuk media sosial, paling banyak {CAPTION_MAX} karakter",
+        "Ringkasan kegiatan untuk media sosial."),
+    Key("photos", (list,), True, [], f"daftar foto kegiatan ({PHOTOS_MIN}–{PHOTOS_MAX}), tiap foto punya file dan alt",
+        "\n  - file: 01-pembukaan.jpg\n    alt: Ketua DPRD membuka rapat paripurna"),
+    Key("social", (list,), False, None, "media sosial tujuan; [] berarti hanya situs",
+        "[facebook, instagram, x, telegram]"),
+    Key("draft", (bool,), False, False, "true bila belum siap terbit", "false"),
+)}
+
+PHOTO_KEYS: dict[str, Key] = {k.name: k for k in (
+    Key("file", (str,), True, None, "nama berkas foto di folder berita", "01-pembukaan.jpg"),
+    Key("alt", (str,), True, None, "deskripsi isi foto untuk pembaca tunanetra", "Ketua DPRD membuka rapat paripurna"),
+    Key("credit", (str,), False, None, "nama fotografer atau unit", "Humas Setwan"),
+)}
+
+PAGE_KEYS: dict[str, Key] = {k.name: k for k in (
+    Key("title", (str,), False, None, "judul halaman (bila kosong: judul # pertama)", "Profil DPRD"),
+    Key("description", (str,), False, None, "ringkasan halaman untuk mesin pencari", "Profil singkat DPRD."),
+)}
+
+IMAGE_EXTENSIONS = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp",
+                    ".heic": "heif", ".heif": "heif", ".avif": "avif"}
+
+TYPE_NAMES = {str: "teks", int: "angka", float: "angka", bool: "true/false", list: "daftar",
+              dict: "pasangan kunci: nilai", dt.date: "tanggal", dt.datetime: "tanggal dan jam",
+              type(None): "kosong"}
+
+
+def type_name(value: Any) -> str:
+    """How an editor would call the type of ``value``."""
+    return TYPE_NAMES.get(type(value), type(value).__name__)
