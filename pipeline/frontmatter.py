@@ -129,6 +129,10 @@ def parse_yaml(block: str, *, first_line: int = 1) -> tuple[dict | None, dict[tu
         return None, {}, composer.issues + [stop.issue]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and mark.line >= block.count("\n"):
+            # The parser ran to the end of the block (an unclosed quote or
+            # bracket): where that construct started is what the editor needs.
+            mark = exc.context_mark
         line = first_line + (mark.line if mark else 0)
         detail = f" (detail: {exc.problem})" if exc.problem else ""
         return None, {}, composer.issues + [Issue(
