@@ -13,12 +13,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import images
 from pipeline.config import Config
+from pipeline.images import Stats
 from pipeline.errors import PortalError
 from pipeline.stage import stage
 from pipeline.validate import Report, check
 
 STAGE_DIR = ".portal/docs"
+CACHE_DIR = ".portal/cache/images"
 SITE_DIR = "site"
 
 
@@ -28,6 +31,7 @@ class BuildResult:
     site: Path | None
     pages: int = 0
     seconds: float = 0.0
+    photos: Stats | None = None
 
 
 def build(config: Config, site_dir: Path | None = None) -> BuildResult:
@@ -41,9 +45,14 @@ def build(config: Config, site_dir: Path | None = None) -> BuildResult:
         return BuildResult(report, None)
     site_dir = Path(site_dir) if site_dir else config.root / SITE_DIR
     docs = config.root / STAGE_DIR
-    files = stage(config, report.items, report.pages, docs)
+    cache = config.root / CACHE_DIR
+    photos = [p.path for item in report.items if not item.draft for p in item.photos]
+    processed, stats, failures = images.process(photos, cache)
+    if failures:  # the check decoded every photo; this is a race with an editor or a disk fault
+        raise PortalError("Foto gagal diproses:\n" + "\n".join(f"  - {path}: {msg}" for path, msg in failures))
+    files = stage(config, report.items, report.pages, docs, processed, cache)
     run_mkdocs(config, docs, site_dir)
-    return BuildResult(report, site_dir, len(files), time.perf_counter() - started)
+    return BuildResult(report, site_dir, len(files), time.perf_counter() - started, stats)
 
 
 def run_mkdocs(config: Config, docs: Path, site_dir: Path) -> None:

@@ -76,9 +76,10 @@ def cmd_build(args) -> int:
         print(format_report(result.report))
         print("Build dibatalkan: perbaiki galat di atas lalu jalankan `portal build` lagi.", file=sys.stderr)
         return 1
+    print(result.photos.line())
     warnings = f", {result.report.warnings} peringatan" if result.report.warnings else ""
     print(f"Situs dibangun di {result.site}: {len(result.report.items)} berita, "
-          f"{len(result.report.pages)} halaman{warnings} ({result.seconds:.1f} detik).")
+          f"{len(result.report.pages)} halaman{warnings} ({f'{result.seconds:.1f}'.replace('.', ',')} detik).")
     return 0
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Iterator
 
-from pipeline import schema
+from pipeline import images, schema
 from pipeline.config import PLATFORMS, Config
 from pipeline.content import ITEM_FOLDER, YEAR, Content, discover, read_item, read_page, rel
 from pipeline.errors import UsageError
@@ -415,9 +415,14 @@ def _photo_file_rules(item, doc, index, entry, file, line, names, lowered) -> It
             yield _problem(item, line, "photo-type",
                            f"Berkas `{file}` berekstensi `{ext}` tetapi {found}. Ekspor ulang fotonya "
                            "dari kamera/ponsel, atau ganti ekstensinya sesuai isi.")
-        if kind:
-            item.photos.append(Photo(file=file, alt=str(entry.get("alt") or ""), credit=entry.get("credit"),
-                                     path=path, line=line))
+        if kind and actual == kind and size <= schema.PHOTO_MAX_BYTES:
+            # Integrity is part of validation: a broken photo fails the PR, not the deploy.
+            findings = images.inspect(path)
+            for rule, severity, message in findings:
+                yield _problem(item, line, rule, message, severity)
+            if not any(severity == ERROR for _, severity, _ in findings):
+                item.photos.append(Photo(file=file, alt=str(entry.get("alt") or ""),
+                                         credit=entry.get("credit"), path=path, line=line))
     yield from _alt_rules(item, doc, index, entry, file)
 
 

@@ -1,0 +1,375 @@
+"""Photos: phone originals in, light, safe, cached web variants out.
+
+Every output is decoded from an allowlisted format, auto-oriented from EXIF,
+converted to sRGB through its embedded ICC profile, flattened onto white
+and saved with *no* metadata at all (no EXIF, GPS, XMP, IPTC, thumbnails,
+ICC). Outputs are cached by a hash of the source bytes and the variant's
+settings, so a rebuild with nothing changed encodes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import os
+import sys
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageCms, ImageFile, ImageOps, features
+
+try:  # HEIC/HEIF: what iPhones and many Android phones save by default.
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    HEIF_VERSION = pillow_heif.__version__
+except ImportError:  # pragma: no cover - pillow-heif is a pinned dependency
+    HEIF_VERSION = "none"
+
+FORMATS = ["JPEG", "PNG", "WEBP", "HEIF", "AVIF"]
+PIXEL_CAP = 100_000_000  # 100 MP: above any phone's default mode, far below a bomb
+ImageFile.LOAD_TRUNCATED_IMAGES = False  # a truncated photo is an error, never half a picture
+Image.MAX_IMAGE_PIXELS = None  # we enforce PIXEL_CAP ourselves, as an error (Pillow only warns)
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One output of every photo: how to size it and how to encode it."""
+
+    name: str
+    fmt: str  # "WEBP" or "JPEG"
+    width: int
+    height: int = 0  # 0: keep aspect ratio; else crop to width x height
+    quality: int = 80
+    social: bool = False  # clamp aspect to Instagram's 4:5 .. 1.91:1, JPEG size caps
+
+    @property
+    def ext(self) -> str:
+        return "webp" if self.fmt == "WEBP" else "jpg"
+
+    def fingerprint(self) -> str:
+        # Encoder versions are part of the key: a new libwebp may change bytes.
+        return json.dumps([asdict(self), Image.__version__, HEIF_VERSION, 2], sort_keys=True)
+
+
+RESPONSIVE_WIDTHS = (480, 960, 1600)
+VARIANTS: tuple[Variant, ...] = (
+    *(Variant(f"w{w}", "WEBP", w, quality=72) for w in RESPONSIVE_WIDTHS),
+    Variant("fallback", "JPEG", 960, quality=78),
+    Variant("thumb", "WEBP", 480, 320, quality=70),
+    Variant("og", "JPEG", 1200, 630, quality=80),
+    Variant("social", "JPEG", 1440, quality=85, social=True),
+)
+SOCIAL_MAX_BYTES = 5 * 1000 * 1000  # X and Telegram: 5 MB (Instagram allows 8 MiB)
+
+
+class PhotoError(Exception):
+    """A photo that cannot be published; ``rule`` and ``message`` are shown to the editor."""
+
+    def __init__(self, rule: str, message: str):
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+
+
+# --------------------------------------------------------------------------- decoding
+
+def open_photo(path: Path) -> Image.Image:
+    """Open ``path`` with the format allowlist and the pixel cap (header only)."""
+    try:
+        image = Image.open(path, formats=FORMATS)
+    except Image.UnidentifiedImageError:
+        raise PhotoError("photo-corrupt", f"Berkas `{path.name}` tidak dapat dibaca sebagai foto "
+                                          "(rusak atau bukan JPEG/PNG/WebP/HEIC/AVIF). Ekspor ulang fotonya.")
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise PhotoError("photo-corrupt", f"Berkas `{path.name}` rusak ({exc}). Salin ulang foto aslinya.")
+    width, height = image.size
+    if width * height > PIXEL_CAP or width <= 0 or height <= 0:
+        image.close()
+        raise PhotoError("photo-pixels",
+                         f"Foto `{path.name}` berukuran {width}×{height} piksel ({width * height / 1e6:.0f} MP), "
+                         f"melebihi batas {PIXEL_CAP // 1_000_000} MP. Perkecil fotonya sebelum diunggah.")
+    return image
+
+
+def decode(path: Path, need_width: int | None = None) -> tuple[Image.Image, list[str]]:
+    """Decode ``path`` into an upright 8-bit sRGB RGB image; return it with warnings.
+
+    ``need_width`` lets JPEG decode at a reduced scale (draft mode) when the
+    largest output is much smaller than the original: 2-4x faster.
+    """
+    notes: list[str] = []
+    image = open_photo(path)
+    try:
+        if getattr(image, "is_animated", False):
+            notes.append(f"Foto `{path.name}` beranimasi; hanya bingkai pertama yang dipakai.")
+            image.seek(0)
+        orientation = image.getexif().get(0x0112, 1) if image.format in ("JPEG", "WEBP", "PNG") else 1
+        if need_width and image.format == "JPEG" and image.mode in ("RGB", "L", "CMYK"):
+            w, h = image.size
+            sideways = orientation in (5, 6, 7, 8)
+            # Draft picks the smallest DCT scale still >= the requested box.
+            box = (math.ceil(need_width * w / h), need_width) if sideways else (need_width, math.ceil(need_width * h / w))
+            image.draft(image.mode, box)
+        image.load()
+        icc = image.info.get("icc_profile")
+        image = ImageOps.exif_transpose(image)
+        image = _to_srgb(image, icc)
+    except PhotoError:
+        raise
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise PhotoError("photo-corrupt", f"Foto `{path.name}` rusak atau terpotong ({exc}). "
+                                          "Salin ulang foto aslinya dari ponsel/kamera.")
+    image.info = {}  # nothing of the original's metadata travels further
+    return image, notes
+
+
+def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        # 16-bit grey: scale to 8 bits instead of clipping everything above 255.
+        image = image.point(lambda v: v * (1 / 256)).convert("L")
+    if image.mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    if image.mode in ("LA", "PA", "RGBa", "La"):
+        image = image.convert("RGBA")
+    if image.mode == "RGBA":
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        background.paste(image, mask=image.getchannel("A"))
+        image = background
+    if icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            if image.mode not in ("RGB", "CMYK", "L"):
+                image = image.convert("RGB")
+            return ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB",
+                                             renderingIntent=ImageCms.Intent.PERCEPTUAL)
+        except (ImageCms.PyCMSError, OSError):
+            pass  # a broken profile: fall back to the plain conversion below
+    return image.convert("RGB") if image.mode != "RGB" else image
+
+
+# --------------------------------------------------------------------------- variants
+
+def _social_box(w: int, h: int) -> tuple[int, int]:
+    """Crop box size clamping the aspect ratio to Instagram's 4:5 .. 1.91:1."""
+    ratio = w / h
+    if ratio < 0.8:
+        return w, round(w / 0.8)
+    if ratio > 1.91:
+        return round(h * 1.91), h
+    return w, h
+
+
+def render(image: Image.Image, variant: Variant) -> Image.Image:
+    """The pixels of ``variant`` from an upright sRGB ``image`` (never upscaled, except OG/social minima)."""
+    w, h = image.size
+    if variant.height:
+        return ImageOps.fit(image, (variant.width, variant.height), Image.LANCZOS)
+    if variant.social:
+        cw, ch = _social_box(w, h)
+        if (cw, ch) != (w, h):
+            image = ImageOps.fit(image, (cw, ch), Image.LANCZOS)
+            w, h = cw, ch
+        target = min(max(w, 320), variant.width)
+    else:
+        target = min(w, variant.width)
+    if target == w:
+        return image
+    return image.resize((target, round(h * target / w)), Image.LANCZOS, reducing_gap=3.0)
+
+
+def encode(image: Image.Image, variant: Variant) -> bytes:
+    """Encode without any metadata block."""
+    out = io.BytesIO()
+    if variant.fmt == "WEBP":
+        image.save(out, "WEBP", quality=variant.quality, method=4)
+    else:
+        quality = variant.quality
+        while True:
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=quality, optimize=True, progressive=True, subsampling="4:2:0")
+            if not variant.social or out.tell() <= SOCIAL_MAX_BYTES or quality <= 50:
+                break
+            quality -= 10
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- cache + pool
+
+@dataclass
+class Output:
+    """One encoded variant in the cache."""
+
+    name: str
+    file: str  # cache file name
+    width: int
+    height: int
+    bytes: int
+
+
+@dataclass
+class Processed:
+    """The variants of one source photo."""
+
+    source: Path
+    outputs: dict[str, Output] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Stats:
+    processed: int = 0
+    cached: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        """The summary line: processed / from cache, bytes in -> out, seconds (Indonesian decimals)."""
+        def num(value: float) -> str:
+            return f"{value:.1f}".replace(".", ",")
+
+        return (f"Foto: {self.processed} diproses, {self.cached} dari cache; {num(self.bytes_in / 1e6)} MB → "
+                f"{num(self.bytes_out / 1e6)} MB; {num(self.seconds)} detik.")
+
+
+def source_hash(path: Path, memo: dict) -> str:
+    """sha256 of ``path``'s bytes, memoised by (size, mtime) so a warm run reads nothing."""
+    st = path.stat()
+    key = str(path)
+    hit = memo.get(key)
+    if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+        return hit[2]
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    memo[key] = [st.st_size, st.st_mtime_ns, digest.hexdigest()]
+    return memo[key][2]
+
+
+def variant_key(digest: str, variant: Variant) -> str:
+    return hashlib.sha256((digest + variant.fingerprint()).encode()).hexdigest()[:32]
+
+
+def _work(job: tuple[str, str, list[tuple[Variant, str]]]) -> tuple[str, dict, list[str], str | None]:
+    """Worker: decode once, write the missing variants into the cache."""
+    source, cache_dir, wanted = job
+    try:
+        need = max(v.width for v, _ in wanted)
+        image, notes = decode(Path(source), need_width=need)
+    except PhotoError as exc:
+        return source, {}, [], exc.message
+    results = {}
+    # Largest first, each smaller one resized from the previous: fewer pixels to filter.
+    current = image
+    for variant, key in sorted(wanted, key=lambda vk: -vk[0].width):
+        pixels = render(current, variant)
+        if not (variant.height or variant.social):
+            current = pixels
+        data = encode(pixels, variant)
+        name = f"{key}.{variant.ext}"
+        tmp = Path(cache_dir) / f".{name}.{os.getpid()}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, Path(cache_dir) / name)
+        results[key] = [name, pixels.width, pixels.height, len(data)]
+    return source, results, notes, None
+
+
+class ImageCache:
+    """Content-addressed store of variants under ``.portal/cache/images``."""
+
+    def __init__(self, directory: Path):
+        self.dir = directory
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.index_path = directory / "index.json"
+        try:
+            data = json.loads(self.index_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        self.outputs: dict[str, list] = data.get("outputs", {})
+        self.sources: dict[str, list] = data.get("sources", {})
+
+    def save(self) -> None:
+        tmp = self.index_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"outputs": self.outputs, "sources": self.sources}), encoding="utf-8")
+        os.replace(tmp, self.index_path)
+
+    def has(self, key: str) -> bool:
+        entry = self.outputs.get(key)
+        return bool(entry) and (self.dir / entry[0]).is_file()
+
+
+def process(paths: list[Path], cache_dir: Path, variants: tuple[Variant, ...] = VARIANTS,
+            workers: int | None = None, progress: bool | None = None) -> tuple[dict[Path, Processed], Stats, list]:
+    """Make every variant of every photo in ``paths``; return results, stats and failures.
+
+    Failures are ``(path, message)`` pairs; nothing is raised for a bad photo.
+    """
+    started = time.perf_counter()
+    cache = ImageCache(cache_dir)
+    stats = Stats()
+    jobs = []
+    keys: dict[Path, list[tuple[Variant, str]]] = {}
+    for path in paths:
+        digest = source_hash(path, cache.sources)
+        keys[path] = [(v, variant_key(digest, v)) for v in variants]
+        missing = [(v, k) for v, k in keys[path] if not cache.has(k)]
+        if missing:
+            jobs.append((str(path), str(cache_dir), missing))
+            stats.processed += 1
+            stats.bytes_in += path.stat().st_size
+        else:
+            stats.cached += 1
+    failures = []
+    notes: dict[str, list[str]] = {}
+    if jobs:
+        workers = workers or min(len(jobs), os.cpu_count() or 1)
+        show = sys.stderr.isatty() and not os.environ.get("CI") if progress is None else progress
+        results = (map(_work, jobs) if workers == 1
+                   else ProcessPoolExecutor(workers).map(_work, jobs, chunksize=1))
+        for done, (source, outputs, job_notes, error) in enumerate(results, start=1):
+            if error:
+                failures.append((Path(source), error))
+            cache.outputs.update(outputs)
+            notes[source] = job_notes
+            if show:
+                bar = "#" * (30 * done // len(jobs))
+                print(f"\rFoto [{bar:<30}] {done}/{len(jobs)}", end="", file=sys.stderr, flush=True)
+        if show:
+            print(file=sys.stderr)
+    cache.save()
+    processed: dict[Path, Processed] = {}
+    for path, pairs in keys.items():
+        result = Processed(path, notes=notes.get(str(path), []))
+        for variant, key in pairs:
+            entry = cache.outputs.get(key)
+            if entry:
+                result.outputs[variant.name] = Output(variant.name, entry[0], entry[1], entry[2], entry[3])
+                stats.bytes_out += entry[3]
+        processed[path] = result
+    stats.seconds = time.perf_counter() - started
+    return processed, stats, failures
+
+
+def inspect(path: Path) -> list[tuple[str, str, str]]:
+    """Integrity problems of one photo for ``portal check``: ``(rule, severity, message)``.
+
+    JPEGs decode in draft mode at 1/8 scale: every byte is still read and
+    entropy-decoded, so truncation and corruption show, at a fraction of the cost.
+    """
+    try:
+        _, notes = decode(path, need_width=64)
+    except PhotoError as exc:
+        return [(exc.rule, "error", exc.message)]
+    return [("photo-animated", "warning", note) for note in notes]
+
+
+def avif_available() -> bool:
+    return features.check("avif") is True
