@@ -10,7 +10,8 @@ import os
 import threading
 import time
 
-from pipeline.build import STAGE_DIR
+from pipeline import images
+from pipeline.build import CACHE_DIR, STAGE_DIR
 from pipeline.config import Config
 from pipeline.report import format_report
 from pipeline.stage import stage
@@ -19,13 +20,17 @@ from pipeline.validate import check
 
 def _restage(config: Config) -> None:
     report = check(config)
-    if report.problems:
+    if report.errors:
         print(format_report(report), flush=True)
     # Preview what is valid: an item with errors must not block the others.
     bad = {p.file for p in report.problems if p.severity == "error"}
     items = [i for i in report.items if i.rel not in bad and i.date]
     pages = [p for p in report.pages if p.rel not in bad]
-    stage(config, items, pages, config.root / STAGE_DIR)
+    cache = config.root / CACHE_DIR
+    processed, stats, _failures = images.process([p.path for i in items for p in i.photos], cache)
+    if stats.processed:
+        print(stats.line(), flush=True)
+    stage(config, items, pages, config.root / STAGE_DIR, processed, cache)
 
 
 def _snapshot(root) -> dict[str, float]:
