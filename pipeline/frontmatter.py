@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 import yaml
+import yaml.reader
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
@@ -32,6 +33,7 @@ MAX_DEPTH = 8
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _LEADING_TAB = re.compile(r"^[ ]*\t")
+_KEY = re.compile(r"^[ \-]*([A-Za-z_][\w-]*)\s*:")
 
 _resolver = Resolver()
 _constructor = SafeConstructor()
@@ -139,8 +141,17 @@ def parse_yaml(block: str, *, first_line: int = 1) -> tuple[dict | None, dict[tu
             line, "yaml-syntax",
             f"YAML tidak valid di baris {line}{detail}. Periksa titik dua setelah kunci, tanda kutip yang "
             "berpasangan, dan indentasi dengan spasi yang sejajar.")]
-    except yaml.YAMLError as exc:
-        return None, {}, composer.issues + [Issue(first_line, "yaml-syntax", f"YAML tidak valid: {exc}.")]
+    except yaml.reader.ReaderError as exc:
+        # A raw control character (Word pastes U+000B as a line break).
+        line_index = block[: exc.position].count("\n")
+        key = _KEY.match(block.split("\n")[line_index])
+        label = f"`{key.group(1)}`" if key else "Front-matter"
+        return None, {}, composer.issues + [Issue(
+            first_line + line_index, "text-control",
+            f"{label} memuat karakter kontrol tak terlihat (U+{exc.character:04X}). "
+            "Ketik ulang teksnya tanpa menyalin dari dokumen lain.")]
+    except yaml.YAMLError as exc:  # pragma: no cover - every YAMLError we know carries a mark
+        return None, {}, composer.issues + [Issue(first_line, "yaml-syntax", "YAML tidak valid.")]
     if value is None:
         value = {}
     if not isinstance(value, dict):

@@ -28,9 +28,10 @@ _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
-_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_MD_LINK = re.compile(r"\]\(\s*<?([^\s>]*)")
 _MD_REFDEF = re.compile(r"^[ ]{0,3}\[[^\]]+\]:\s*<?(\S*?)>?(?:\s|$)")
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.\-]*:[^>\s]*)>")
+_EMAIL_AUTOLINK = re.compile(r"<[^\s<>@]+@[^\s<>@]+>")
 _ATTR_LIST = re.compile(r"\{:?\s*([^{}\n]*?)\s*\}")
 _ATTR_PAIR = re.compile(r"""([^\s=]+)\s*=\s*("[^"]*"|'[^']*'|[^\s]+)""")
 
@@ -90,11 +91,15 @@ def html_findings(markdown: str) -> list[tuple[int, str, str]]:
     """
     text = mask_code(markdown)
     findings: list[tuple[int, str, str]] = []
+    # Autolinks (<https://...>, <nama@contoh.go.id>) are Markdown, not tags:
+    # hide them from the HTML scanner; their URLs are checked below.
+    blank = lambda m: " " * len(m.group(0))
     parser = _Scanner(findings)
-    parser.feed(text)
+    parser.feed(_EMAIL_AUTOLINK.sub(blank, _AUTOLINK.sub(blank, text)))
     parser.close()
     for number, line in enumerate(text.split("\n"), start=1):
-        for url in _MD_LINK.findall(line) + _AUTOLINK.findall(line):
+        links = [_balanced(url) for url in _MD_LINK.findall(line)]
+        for url in links + _AUTOLINK.findall(line):
             if unsafe_url(url):
                 findings.append((number, "html-url", _url_message(url)))
         ref = _MD_REFDEF.match(line)
@@ -108,6 +113,19 @@ def html_findings(markdown: str) -> list[tuple[int, str, str]]:
                                      f"Daftar atribut Markdown `{{{body}}}` memuat {bad}. Hapus atribut itu."))
     findings.sort()
     return findings
+
+
+def _balanced(url: str) -> str:
+    """The link target of ``[text](url)``: up to the ``)`` that closes it (URLs may hold pairs)."""
+    depth = 0
+    for index, char in enumerate(url):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return url[:index]
+            depth -= 1
+    return url
 
 
 def _url_message(url: str) -> str:

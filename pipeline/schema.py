@@ -46,11 +46,13 @@ ITEM_KEYS: dict[str, Key] = {k.name: k for k in (
     Key("caption", (str,), True, None, f"ringkasan untuk media sosial, paling banyak {CAPTION_MAX} karakter",
         "Ringkasan kegiatan untuk media sosial."),
     Key("photos", (list,), True, [], f"daftar foto kegiatan ({PHOTOS_MIN}–{PHOTOS_MAX}), tiap foto punya file dan alt",
-        "\n  - file: 01-pembukaan.jpg\n    alt: Ketua DPRD membuka rapat paripurna"),
+        "[{file: 01-pembukaan.jpg, alt: Ketua DPRD membuka rapat paripurna}]"),
     Key("social", (list,), False, None, "media sosial tujuan; [] berarti hanya situs",
         "[facebook, instagram, x, telegram]"),
     Key("draft", (bool,), False, False, "true bila belum siap terbit", "false"),
 )}
+
+PHOTO_EXAMPLE = "{file: 01-pembukaan.jpg, alt: Ketua DPRD membuka rapat paripurna}"
 
 PHOTO_KEYS: dict[str, Key] = {k.name: k for k in (
     Key("file", (str,), True, None, "nama berkas foto di folder berita", "01-pembukaan.jpg"),

@@ -38,6 +38,7 @@ _TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _WORD = re.compile(r"\w+")
+_PLATFORM_ALIASES = {"twitter": "x", "fb": "facebook", "ig": "instagram", "tg": "telegram"}
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -170,7 +171,7 @@ def _key_rules(item, doc: Document, path: tuple, meta: dict, keys: dict[str, sch
                            f"Kunci `{key}` tidak dikenal di {where}. {fix}")
     for name, spec in keys.items():
         value = meta.get(name)
-        if value is None or value == "" or value == []:
+        if value is None or value == [] or (isinstance(value, str) and not value.strip()):
             if spec.required and name != "photos":  # photo count has its own SOP rule
                 state = "kosong" if name in meta else "belum ada"
                 yield _problem(item, doc.line_of(*path, name), "key-required",
@@ -318,7 +319,8 @@ def _social_rules(item, doc, social) -> Iterator[Problem]:
     for index, platform in enumerate(social):
         line = doc.line_of("social", index)
         if platform not in PLATFORMS:
-            hint = difflib.get_close_matches(str(platform).lower(), PLATFORMS, n=1, cutoff=0.5)
+            hint = [_PLATFORM_ALIASES[platform.lower()]] if str(platform).lower() in _PLATFORM_ALIASES \
+                else difflib.get_close_matches(str(platform).lower(), PLATFORMS, n=1, cutoff=0.5)
             fix = f"Mungkin maksud Anda `{hint[0]}`?" if hint else f"Pilih dari: {', '.join(PLATFORMS)}."
             yield _problem(item, line, "social-unknown", f"Media sosial `{platform}` tidak dikenal. {fix}")
         elif platform in seen:
@@ -348,13 +350,15 @@ def _photo_rules(item: Item, doc: Document, photos: Any, listing: list[str]) -> 
     names = set(listing)
     lowered = {n.lower(): n for n in listing}
     listed: dict[str, int] = {}
+    # Names already in `photos:` are never a "did you mean": following it would duplicate them.
+    claimed = {e["file"] for e in photos if isinstance(e, dict) and isinstance(e.get("file"), str)}
     for index, entry in enumerate(photos):
         path = ("photos", index)
         where = f"foto ke-{index + 1}"
         if not isinstance(entry, dict):
             yield _problem(item, doc.line_of(*path), "key-type",
                            f"{where.capitalize()} harus ditulis dengan `file:` dan `alt:`, bukan "
-                           f"{schema.type_name(entry)}. Contoh:{schema.ITEM_KEYS['photos'].example}")
+                           f"{schema.type_name(entry)}. Contoh: `- {schema.PHOTO_EXAMPLE}`.")
             continue
         yield from _key_rules(item, doc, path, entry, schema.PHOTO_KEYS, where)
         for key in ("alt", "credit"):
@@ -376,7 +380,7 @@ def _photo_rules(item: Item, doc: Document, photos: Any, listing: list[str]) -> 
                            "hapus salah satunya.")
             continue
         listed[key] = fline
-        yield from _photo_file_rules(item, doc, index, entry, file, fline, names, lowered)
+        yield from _photo_file_rules(item, doc, index, entry, file, fline, names, lowered, claimed)
     for name in listing:
         if _extension(name) in schema.IMAGE_EXTENSIONS and name.lower() not in listed:
             yield _problem(item, line, "photo-unlisted",
@@ -384,7 +388,7 @@ def _photo_rules(item: Item, doc: Document, photos: Any, listing: list[str]) -> 
                            "akan terbit. Daftarkan di `photos:` atau hapus berkasnya.", WARNING)
 
 
-def _photo_file_rules(item, doc, index, entry, file, line, names, lowered) -> Iterator[Problem]:
+def _photo_file_rules(item, doc, index, entry, file, line, names, lowered, claimed) -> Iterator[Problem]:
     ext = _extension(file)
     kind = schema.IMAGE_EXTENSIONS.get(ext)
     if kind is None:
@@ -399,7 +403,7 @@ def _photo_file_rules(item, doc, index, entry, file, line, names, lowered) -> It
         if other:
             fix = f"Di folder ada `{other}`: samakan huruf besar/kecilnya (server membedakannya)."
         else:
-            near = difflib.get_close_matches(file, list(names), n=1, cutoff=0.6)
+            near = difflib.get_close_matches(file, [n for n in names if n not in claimed], n=1, cutoff=0.6)
             fix = f"Mungkin maksud Anda `{near[0]}`?" if near else \
                 "Salin fotonya ke folder berita ini atau perbaiki namanya."
         yield _problem(item, line, "photo-missing", f"Berkas foto `{file}` tidak ditemukan. {fix}")
