@@ -47,7 +47,7 @@ def build(config: Config, site_dir: Path | None = None) -> BuildResult:
     docs = config.root / STAGE_DIR
     cache = config.root / CACHE_DIR
     photos = [p.path for item in report.items if not item.draft for p in item.photos]
-    processed, stats, failures = images.process(photos, cache)
+    processed, stats, failures = images.process(photos, cache, prune=True)
     if failures:  # the check decoded every photo; this is a race with an editor or a disk fault
         raise PortalError("Foto gagal diproses:\n" + "\n".join(f"  - {path}: {msg}" for path, msg in failures))
     files = stage(config, report.items, report.pages, docs, processed, cache)

@@ -301,16 +301,25 @@ class ImageCache:
         tmp.write_text(json.dumps({"outputs": self.outputs, "sources": self.sources}), encoding="utf-8")
         os.replace(tmp, self.index_path)
 
+    def prune(self, keep: set[str], sources: set[str]) -> None:
+        """Forget and delete every output not in ``keep`` and every source not in ``sources``."""
+        for key in [k for k in self.outputs if k not in keep]:
+            (self.dir / self.outputs.pop(key)[0]).unlink(missing_ok=True)
+        self.sources = {k: v for k, v in self.sources.items() if k in sources}
+
     def has(self, key: str) -> bool:
         entry = self.outputs.get(key)
         return bool(entry) and (self.dir / entry[0]).is_file()
 
 
 def process(paths: list[Path], cache_dir: Path, variants: tuple[Variant, ...] = VARIANTS,
-            workers: int | None = None, progress: bool | None = None) -> tuple[dict[Path, Processed], Stats, list]:
+            workers: int | None = None, progress: bool | None = None,
+            prune: bool = False) -> tuple[dict[Path, Processed], Stats, list]:
     """Make every variant of every photo in ``paths``; return results, stats and failures.
 
     Failures are ``(path, message)`` pairs; nothing is raised for a bad photo.
+    ``prune`` deletes cached outputs that no photo in ``paths`` uses any more
+    (a full build knows every photo; a partial preview does not).
     """
     started = time.perf_counter()
     cache = ImageCache(cache_dir)
@@ -344,6 +353,8 @@ def process(paths: list[Path], cache_dir: Path, variants: tuple[Variant, ...] = 
                 print(f"\rFoto [{bar:<30}] {done}/{len(jobs)}", end="", file=sys.stderr, flush=True)
         if show:
             print(file=sys.stderr)
+    if prune:
+        cache.prune({key for pairs in keys.values() for _, key in pairs}, {str(p) for p in paths})
     cache.save()
     processed: dict[Path, Processed] = {}
     for path, pairs in keys.items():

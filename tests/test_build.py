@@ -114,6 +114,8 @@ def test_warm_rebuild_encodes_nothing_and_deleted_photo_disappears(project):
     folder = project / "site" / Path(ARTICLE).parent / "foto"
     assert not list(folder.glob("06-suasana-paripurna*"))
     assert len(list(folder.iterdir())) == 5 * 7
+    cached = [p for p in (project / ".portal/cache/images").iterdir() if p.suffix in (".webp", ".jpg")]
+    assert len(cached) == 44 * 7  # the deleted photo's variants are pruned from the cache too
 
 
 def test_errors_refuse_the_build_and_keep_the_old_site(project):
