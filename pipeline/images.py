@@ -98,11 +98,13 @@ def open_photo(path: Path) -> Image.Image:
     return image
 
 
-def decode(path: Path, need_width: int | None = None) -> tuple[Image.Image, list[str]]:
+def decode(path: Path, need_width: int | None = None,
+           variants: tuple[Variant, ...] | None = None) -> tuple[Image.Image, list[str]]:
     """Decode ``path`` into an upright 8-bit sRGB RGB image; return it with warnings.
 
-    ``need_width`` lets JPEG decode at a reduced scale (draft mode) when the
-    largest output is much smaller than the original: 2-4x faster.
+    ``need_width`` (or the ``variants`` to be made from it) lets JPEG decode at
+    a reduced DCT scale (draft mode) when every output is much smaller than
+    the original: 2-4x faster, and no output is upscaled because of it.
     """
     notes: list[str] = []
     image = open_photo(path)
@@ -111,9 +113,13 @@ def decode(path: Path, need_width: int | None = None) -> tuple[Image.Image, list
             notes.append(f"Foto `{path.name}` beranimasi; hanya bingkai pertama yang dipakai.")
             image.seek(0)
         orientation = image.getexif().get(0x0112, 1) if image.format in ("JPEG", "WEBP", "PNG") else 1
+        w, h = image.size
+        sideways = orientation in (5, 6, 7, 8)
+        if variants:
+            shown_w, shown_h = (h, w) if sideways else (w, h)
+            scale = max(min_scale(shown_w, shown_h, v) for v in variants)
+            need_width = math.ceil(scale * shown_w)
         if need_width and image.format == "JPEG" and image.mode in ("RGB", "L", "CMYK"):
-            w, h = image.size
-            sideways = orientation in (5, 6, 7, 8)
             # Draft picks the smallest DCT scale still >= the requested box.
             box = (math.ceil(need_width * w / h), need_width) if sideways else (need_width, math.ceil(need_width * h / w))
             image.draft(image.mode, box)
@@ -134,8 +140,10 @@ def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         # 16-bit grey: scale to 8 bits instead of clipping everything above 255.
         image = image.point(lambda v: v * (1 / 256)).convert("L")
-    if image.mode == "P":
-        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    if image.mode in ("P", "L", "RGB") and "transparency" in image.info:
+        image = image.convert("RGBA")  # palette or colour-key (tRNS) transparency
+    elif image.mode == "P":
+        image = image.convert("RGB")
     if image.mode in ("LA", "PA", "RGBa", "La"):
         image = image.convert("RGBA")
     if image.mode == "RGBA":
@@ -166,6 +174,33 @@ def _social_box(w: int, h: int) -> tuple[int, int]:
     return w, h
 
 
+def needed_scale(w: int, h: int, variant: Variant) -> float:
+    """The scale ``variant`` applies to a ``w``×``h`` image (above 1: it would upscale)."""
+    if variant.height:
+        return max(variant.width / w, variant.height / h)  # ImageOps.fit's scale
+    if variant.social:
+        cw, _ = _social_box(w, h)
+        return min(max(cw, 320), variant.width) / cw
+    return variant.width / w
+
+
+def output_size(w: int, h: int, variant: Variant) -> tuple[int, int]:
+    """The size ``render`` gives ``variant`` from a ``w``×``h`` image."""
+    if variant.height:
+        return variant.width, variant.height
+    if variant.social:
+        w, h = _social_box(w, h)
+        target = min(max(w, 320), variant.width)
+    else:
+        target = min(w, variant.width)
+    return (w, h) if target == w else (target, round(h * target / w))
+
+
+def min_scale(w: int, h: int, variant: Variant) -> float:
+    """The smallest scale of a ``w``×``h`` image from which ``variant`` needs no upscaling."""
+    return min(1.0, needed_scale(w, h, variant))
+
+
 def render(image: Image.Image, variant: Variant) -> Image.Image:
     """The pixels of ``variant`` from an upright sRGB ``image`` (never upscaled, except OG/social minima)."""
     w, h = image.size
@@ -194,9 +229,9 @@ def encode(image: Image.Image, variant: Variant) -> bytes:
         while True:
             out = io.BytesIO()
             image.save(out, "JPEG", quality=quality, optimize=True, progressive=True, subsampling="4:2:0")
-            if not variant.social or out.tell() <= SOCIAL_MAX_BYTES or quality <= 50:
+            if not variant.social or out.tell() <= SOCIAL_MAX_BYTES or quality == 50:
                 break
-            quality -= 10
+            quality = max(50, quality - 10)
     return out.getvalue()
 
 
@@ -262,15 +297,18 @@ def _work(job: tuple[str, str, list[tuple[Variant, str]]]) -> tuple[str, dict, l
     """Worker: decode once, write the missing variants into the cache."""
     source, cache_dir, wanted = job
     try:
-        need = max(v.width for v, _ in wanted)
-        image, notes = decode(Path(source), need_width=need)
+        image, notes = decode(Path(source), variants=tuple(v for v, _ in wanted))
     except PhotoError as exc:
         return source, {}, [], exc.message
     results = {}
-    # Largest first, each smaller one resized from the previous: fewer pixels to filter.
+    # Largest first, each smaller one resized from the previous: fewer pixels
+    # to filter. A crop (og, social) may need more pixels than the previous
+    # width variant holds (a panorama): then it starts from the decoded image.
     current = image
     for variant, key in sorted(wanted, key=lambda vk: -vk[0].width):
-        pixels = render(current, variant)
+        enough = (needed_scale(current.width, current.height, variant) <= 1
+                  and output_size(*current.size, variant) == output_size(*image.size, variant))
+        pixels = render(current if enough else image, variant)
         if not (variant.height or variant.social):
             current = pixels
         data = encode(pixels, variant)
@@ -341,16 +379,20 @@ def process(paths: list[Path], cache_dir: Path, variants: tuple[Variant, ...] = 
     if jobs:
         workers = workers or min(len(jobs), os.cpu_count() or 1)
         show = sys.stderr.isatty() and not os.environ.get("CI") if progress is None else progress
-        results = (map(_work, jobs) if workers == 1
-                   else ProcessPoolExecutor(workers).map(_work, jobs, chunksize=1))
-        for done, (source, outputs, job_notes, error) in enumerate(results, start=1):
-            if error:
-                failures.append((Path(source), error))
-            cache.outputs.update(outputs)
-            notes[source] = job_notes
-            if show:
-                bar = "#" * (30 * done // len(jobs))
-                print(f"\rFoto [{bar:<30}] {done}/{len(jobs)}", end="", file=sys.stderr, flush=True)
+        pool = ProcessPoolExecutor(workers) if workers > 1 else None
+        try:
+            results = pool.map(_work, jobs, chunksize=1) if pool else map(_work, jobs)
+            for done, (source, outputs, job_notes, error) in enumerate(results, start=1):
+                if error:
+                    failures.append((Path(source), error))
+                cache.outputs.update(outputs)
+                notes[source] = job_notes
+                if show:
+                    bar = "#" * (30 * done // len(jobs))
+                    print(f"\rFoto [{bar:<30}] {done}/{len(jobs)}", end="", file=sys.stderr, flush=True)
+        finally:
+            if pool:
+                pool.shutdown(cancel_futures=True)
         if show:
             print(file=sys.stderr)
     if prune:
