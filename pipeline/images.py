@@ -88,7 +88,8 @@ def open_photo(path: Path) -> Image.Image:
         raise PhotoError("photo-corrupt", f"Berkas `{path.name}` tidak dapat dibaca sebagai foto "
                                           "(rusak atau bukan JPEG/PNG/WebP/HEIC/AVIF). Ekspor ulang fotonya.")
     except (OSError, ValueError, SyntaxError) as exc:
-        raise PhotoError("photo-corrupt", f"Berkas `{path.name}` rusak ({exc}). Salin ulang foto aslinya.")
+        raise PhotoError("photo-corrupt", f"Berkas `{path.name}` rusak: kepala berkasnya tidak dapat dibaca. "
+                                          "Salin ulang foto aslinya.") from exc
     width, height = image.size
     if width * height > PIXEL_CAP or width <= 0 or height <= 0:
         image.close()
@@ -130,8 +131,8 @@ def decode(path: Path, need_width: int | None = None,
     except PhotoError:
         raise
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise PhotoError("photo-corrupt", f"Foto `{path.name}` rusak atau terpotong ({exc}). "
-                                          "Salin ulang foto aslinya dari ponsel/kamera.")
+        raise PhotoError("photo-corrupt", f"Foto `{path.name}` rusak atau terpotong: isinya tidak dapat dibaca "
+                                          "sampai akhir. Salin ulang foto aslinya dari ponsel/kamera.") from exc
     image.info = {}  # nothing of the original's metadata travels further
     return image, notes
 
