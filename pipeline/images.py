@@ -175,6 +175,17 @@ def _social_box(w: int, h: int) -> tuple[int, int]:
     return w, h
 
 
+def _long_edge_size(w: int, h: int, variant: Variant) -> tuple[int, int]:
+    # Responsive widths bound the *long* edge: a portrait "w1600" is 1200×1600,
+    # not 1600×2133 (twice the bytes, and taller than any phone screen). Never upscaled.
+    edge = variant.width
+    if max(w, h) <= edge:
+        return w, h
+    if w >= h:
+        return edge, max(1, round(h * edge / w))
+    return max(1, round(w * edge / h)), edge
+
+
 def needed_scale(w: int, h: int, variant: Variant) -> float:
     """The scale ``variant`` applies to a ``w``×``h`` image (above 1: it would upscale)."""
     if variant.height:
@@ -182,18 +193,17 @@ def needed_scale(w: int, h: int, variant: Variant) -> float:
     if variant.social:
         cw, _ = _social_box(w, h)
         return min(max(cw, 320), variant.width) / cw
-    return variant.width / w
+    return _long_edge_size(w, h, variant)[0] / w
 
 
 def output_size(w: int, h: int, variant: Variant) -> tuple[int, int]:
     """The size ``render`` gives ``variant`` from a ``w``×``h`` image."""
     if variant.height:
         return variant.width, variant.height
-    if variant.social:
-        w, h = _social_box(w, h)
-        target = min(max(w, 320), variant.width)
-    else:
-        target = min(w, variant.width)
+    if not variant.social:
+        return _long_edge_size(w, h, variant)
+    w, h = _social_box(w, h)
+    target = min(max(w, 320), variant.width)
     return (w, h) if target == w else (target, round(h * target / w))
 
 
@@ -211,13 +221,10 @@ def render(image: Image.Image, variant: Variant) -> Image.Image:
         cw, ch = _social_box(w, h)
         if (cw, ch) != (w, h):
             image = ImageOps.fit(image, (cw, ch), Image.LANCZOS)
-            w, h = cw, ch
-        target = min(max(w, 320), variant.width)
-    else:
-        target = min(w, variant.width)
-    if target == w:
+    size = output_size(*image.size, variant)
+    if size == image.size:
         return image
-    return image.resize((target, round(h * target / w)), Image.LANCZOS, reducing_gap=3.0)
+    return image.resize(size, Image.LANCZOS, reducing_gap=3.0)
 
 
 def encode(image: Image.Image, variant: Variant) -> bytes:

@@ -665,7 +665,8 @@ def test_social_aspect_is_clamped(tmp_path, size, aspect):
         assert _aspect_kept(outputs[name], size), (name, outputs[name].size)
     if size == (1000, 3000):  # full width, cropped to 4:5
         assert social.size == (1000, 1250)
-        assert [outputs[n].width for n in ("w480", "w960", "w1600")] == [480, 960, 1000]
+        # Responsive widths bound the long edge: 480/960/1600 px tall, never upscaled.
+        assert [outputs[n].size for n in ("w480", "w960", "w1600")] == [(160, 480), (320, 960), (533, 1600)]
 
 
 def test_social_size_cap(monkeypatch):
