@@ -38,6 +38,10 @@ Image.MAX_IMAGE_PIXELS = None  # we enforce PIXEL_CAP ourselves, as an error (Pi
 _SRGB = ImageCms.createProfile("sRGB")
 
 
+# Bump when render()/decode() change what pixels a variant gets: old cache entries then miss.
+GEOMETRY = 3
+
+
 @dataclass(frozen=True)
 class Variant:
     """One output of every photo: how to size it and how to encode it."""
@@ -55,7 +59,7 @@ class Variant:
 
     def fingerprint(self) -> str:
         # Encoder versions are part of the key: a new libwebp may change bytes.
-        return json.dumps([asdict(self), Image.__version__, HEIF_VERSION, 2], sort_keys=True)
+        return json.dumps([asdict(self), Image.__version__, HEIF_VERSION, GEOMETRY], sort_keys=True)
 
 
 RESPONSIVE_WIDTHS = (480, 960, 1600)

@@ -1,58 +1,45 @@
-"""Stage the checked content as plain Markdown pages for MkDocs.
+"""Stage the checked content as Markdown pages (plus photo variants and feeds) for MkDocs.
 
 The stage is generator-neutral on purpose: standard front-matter
-(``title``, ``description``, ``date``) and Markdown, so a later move away
-from MkDocs (Material 9.x is in maintenance) keeps this module.
+(``title``, ``description``, ``date``) and Markdown with a little HTML, so
+a later move away from MkDocs (Material 9.x is in maintenance) keeps it.
+
+Generated pages: the home page, one page per article, paginated category,
+tag and monthly archive pages, the static pages, the feeds and robots.txt.
+Articles stay out of the navigation (MkDocs renders the nav into every page).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import posixpath
 import shutil
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
-from jinja2 import Environment
+from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
 
+from pipeline import feeds
 from pipeline.config import Config
 from pipeline.images import Processed
 from pipeline.model import Item, Page
 from pipeline.scaffold import slugify
 
-# Photo markup. Autoescaped: alt text and credits are editor input.
-_html = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-LEAD = _html.from_string("""\
-<div class="portal-lead">
-<figure>
-<picture>
-<source type="image/webp" srcset="{{ p.srcset }}" sizes="{{ sizes }}">
-<img src="{{ p.fallback }}" alt="{{ p.alt }}" width="{{ p.width }}" height="{{ p.height }}" decoding="async" fetchpriority="high">
-</picture>
-{% if p.credit %}<figcaption>Foto: {{ p.credit }}</figcaption>{% endif %}
-</figure>
-</div>
-""")
-GALLERY = _html.from_string("""\
-<div class="portal-gallery" aria-label="Galeri foto">
-{% for p in photos %}
-<figure>
-<a href="{{ p.large }}" data-width="{{ p.large_width }}" data-height="{{ p.large_height }}"><img src="{{ p.thumb }}" alt="{{ p.alt }}" width="{{ p.thumb_width }}" height="{{ p.thumb_height }}" loading="lazy" decoding="async"></a>
-{% if p.credit %}<figcaption>Foto: {{ p.credit }}</figcaption>{% endif %}
-</figure>
-{% endfor %}
-</div>
-""")
-TEASER = _html.from_string("""\
-<div class="portal-teaser">
-<a href="{{ url }}"><img src="{{ p.thumb }}" alt="{{ p.alt }}" width="{{ p.thumb_width }}" height="{{ p.thumb_height }}" {% if lazy %}loading="lazy" {% endif %}decoding="async"></a>
-</div>
-""")
-SIZES = "(min-width: 76.25em) 45rem, 100vw"
-
 DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
           "Oktober", "November", "Desember")
+PER_PAGE = 10
+HOME_ITEMS = 10
+SIZES = "(min-width: 76.25em) 45rem, 100vw"
+
+# Autoescaped: titles, captions, alt texts and credits are editor input.
+_env = Environment(loader=PackageLoader("pipeline", "templates"), autoescape=True,
+                   trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
 def format_date(date: dt.date) -> str:
@@ -60,71 +47,107 @@ def format_date(date: dt.date) -> str:
     return f"{DAYS[date.weekday()]}, {date.day} {MONTHS[date.month - 1]} {date.year}"
 
 
+def relative_url(page_url: str, target: str) -> str:
+    """``target`` (a site path such as ``berita/2026/x/``) as seen from the page at ``page_url``."""
+    base = page_url.rstrip("/") or "."
+    path = posixpath.relpath(target.rstrip("/") or ".", base)
+    return path + "/" if target.endswith("/") or target == "" else path
+
+
+@dataclass
 class WebPhoto:
-    """What a template needs of one photo: URLs of its variants, sizes, alt, credit."""
+    """What a template needs of one photo: site paths of its variants, sizes, alt, credit."""
 
-    def __init__(self, base: str, name: str, processed: Processed, alt: str, credit: str | None):
-        out = processed.outputs
-        self.alt, self.credit = alt, credit
-        self.files = {f"{base}{name}-{v.name}.{v.file.rsplit('.', 1)[1]}": v.file for v in out.values()}
-        url = {v.name: f"{base}{name}-{v.name}.{v.file.rsplit('.', 1)[1]}" for v in out.values()}
-        widths = sorted((v for v in out.values() if v.name.startswith("w")), key=lambda v: v.width)
-        # Several widths collapse to one when the source is small: list each once.
-        seen = {}
-        for v in widths:
-            seen.setdefault(v.width, url[v.name])
-        self.srcset = ", ".join(f"{u} {w}w" for w, u in seen.items())
-        self.fallback, self.width, self.height = url["fallback"], out["fallback"].width, out["fallback"].height
-        large = widths[-1]
-        self.large, self.large_width, self.large_height = url[large.name], large.width, large.height
-        self.thumb, self.thumb_width, self.thumb_height = url["thumb"], out["thumb"].width, out["thumb"].height
-        self.og, self.social = url["og"], url["social"]
-
-    def relative_to(self, prefix: str) -> "WebPhoto":
-        clone = object.__new__(WebPhoto)
-        clone.__dict__.update(self.__dict__)
-        for key in ("fallback", "large", "thumb", "og", "social"):
-            setattr(clone, key, prefix + getattr(self, key))
-        clone.srcset = ", ".join(prefix + part for part in self.srcset.split(", "))
-        return clone
+    alt: str
+    credit: str | None
+    widths: list[tuple[int, str]]
+    fallback: str
+    width: int
+    height: int
+    large: str
+    large_width: int
+    large_height: int
+    thumb: str
+    thumb_width: int
+    thumb_height: int
+    og: str
+    og_bytes: int
+    social: str
+    files: dict[str, str]  # site path -> cache file name
 
 
 def web_photos(item: Item, processed: dict[Path, Processed]) -> list[WebPhoto]:
-    """The item's photos with their staged variant names (``foto/<name>-<variant>.<ext>``)."""
+    """The item's photos with their staged names (``<article>/foto/<name>-<variant>.<ext>``)."""
     photos, used = [], set()
     for index, photo in enumerate(item.photos, start=1):
         name = slugify(Path(photo.file).stem) or f"foto-{index}"
         if name in used:
             name = f"{name}-{index}"
         used.add(name)
-        photos.append(WebPhoto("foto/", name, processed[photo.path], photo.alt, photo.credit))
+        out = processed[photo.path].outputs
+        url = {v.name: f"{item.url}foto/{name}-{v.name}.{v.file.rsplit('.', 1)[1]}" for v in out.values()}
+        # Several widths collapse to one when the source is small: list each once.
+        widths = dict(sorted((v.width, url[v.name]) for v in out.values() if v.name.startswith("w")))
+        large = max((v for v in out.values() if v.name.startswith("w")), key=lambda v: v.width)
+        photos.append(WebPhoto(
+            alt=photo.alt, credit=photo.credit, widths=sorted(widths.items()),
+            fallback=url["fallback"], width=out["fallback"].width, height=out["fallback"].height,
+            large=url[large.name], large_width=large.width, large_height=large.height,
+            thumb=url["thumb"], thumb_width=out["thumb"].width, thumb_height=out["thumb"].height,
+            og=url["og"], og_bytes=out["og"].bytes, social=url["social"], files={url[v.name]: v.file for v in out.values()}))
     return photos
+
+
+@dataclass
+class Entry:
+    """An item as lists, feeds and neighbours see it."""
+
+    item: Item
+    url: str
+    title: str
+    date: dt.date
+    date_text: str
+    category: str
+    category_slug: str
+    caption: str
+    photo: WebPhoto | None
+    photos: list[WebPhoto]
 
 
 def stage(config: Config, items: list[Item], pages: list[Page], target: Path,
           processed: dict[Path, Processed] | None = None, cache_dir: Path | None = None) -> dict[str, str]:
-    """Write the staged pages (and links to photo variants) into ``target``.
+    """Write every generated page (and hard links to photo variants) into ``target``.
 
-    Returns ``{relative path: text}`` of the pages. A file is rewritten only
-    when it changed, so a live preview rebuilds only what an edit touched.
-    Originals are never staged: only the variants made by ``images``.
+    Returns ``{relative path: text}`` of the text files. A file is rewritten
+    only when it changed, so a live preview rebuilds only what an edit
+    touched. Originals are never staged: only the variants made by ``images``.
     """
     processed = processed or {}
-    published = sorted((i for i in items if not i.draft), key=lambda i: (i.date, i.slug), reverse=True)
+    published = sorted((i for i in items if not i.draft and i.date),
+                       key=lambda i: (i.date, i.slug), reverse=True)
+    entries = []
+    for item in published:
+        photos = web_photos(item, processed) if item.photos and all(p.path in processed for p in item.photos) \
+            else []
+        slug = item.meta["category"]
+        entries.append(Entry(item, item.url, item.title, item.date, format_date(item.date),
+                             config.categories.get(slug, slug), slug, item.meta["caption"],
+                             photos[0] if photos else None, photos))
+
     files: dict[str, str] = {}
     links: dict[str, Path] = {}
-    photos: dict[str, list[WebPhoto]] = {}
-    for item in published:
-        folder = f"berita/{item.folder_date[:4]}/{item.slug}"
-        have = all(p.path in processed for p in item.photos)
-        photos[item.rel] = web_photos(item, processed) if have and item.photos else []
-        for photo in photos[item.rel]:
-            for name, cached in photo.files.items():
-                links[f"{folder}/{name}"] = cache_dir / cached
-        files[f"{folder}.md"] = render_article(config, item, photos[item.rel])
-    files["index.md"] = render_home(config, published, photos)
+    for index, entry in enumerate(entries):
+        newer = entries[index - 1] if index > 0 else None
+        older = entries[index + 1] if index + 1 < len(entries) else None
+        files[f"{entry.url.rstrip('/')}.md"] = render_article(config, entry, newer, older)
+        for photo in entry.photos:
+            for site_path, cached in photo.files.items():
+                links[site_path] = cache_dir / cached
+
+    files.update(render_lists(config, entries))
     for page in pages:
         files[f"{page.name}.md"] = render_page(page)
+    files.update(feeds.render(config, entries))
     write_tree(target, files, links)
     return files
 
@@ -153,49 +176,102 @@ def write_tree(target: Path, files: dict[str, str], links: dict[str, Path] | Non
             os.link(source, path)
         except OSError:  # another file system: copy instead
             shutil.copyfile(source, path)
+    keep = set(files) | set(links)
     for path in sorted(target.rglob("*"), reverse=True):
         name = path.relative_to(target).as_posix()
-        if path.is_file() and name not in files and name not in links:
+        if path.is_file() and name not in keep:
             path.unlink()
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
 
 
-def _front_matter(**meta) -> str:
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
+def _front_matter(**meta) -> Markup:
+    return Markup(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000).strip())
 
 
-def render_home(config: Config, items: list[Item], photos: dict[str, list[WebPhoto]] | None = None) -> str:
-    """The home page: the latest news, newest first, each with its thumbnail."""
-    photos = photos or {}
-    parts = [_front_matter(title="Beranda", description=f"Berita terbaru {config.site_name}"),
-             f"# Berita Terbaru\n"]
-    for index, item in enumerate(items[:30]):
-        category = config.categories.get(item.meta["category"], item.meta["category"])
-        folder = f"berita/{item.folder_date[:4]}/{item.slug}"
-        lead = photos.get(item.rel)
-        teaser = TEASER.render(p=lead[0].relative_to(f"{folder}/"), url=f"{folder}/", lazy=index > 1) if lead else ""
-        parts.append(f"## [{_md_text(item.title)}]({folder}.md)\n\n{teaser}\n"
-                     f"*{format_date(item.date)} · {_md_text(category)}*\n\n{_md_text(item.meta['caption'])}\n")
-    if not items:
-        parts.append("Belum ada berita.\n")
-    return "\n".join(parts)
+def _helpers(page_url: str) -> dict:
+    def rel(target: str) -> str:
+        return relative_url(page_url, target)
+
+    def srcset(photo: WebPhoto) -> str:
+        return ", ".join(f"{rel(url)} {width}w" for width, url in photo.widths)
+
+    return {"rel": rel, "srcset": srcset}
 
 
-def render_article(config: Config, item: Item, photos: list[WebPhoto] | None = None) -> str:
-    """One news article page: title, details, lead photo, narrative, gallery of every photo."""
-    meta = item.meta
-    category = config.categories.get(meta["category"], meta["category"])
-    details = [format_date(item.date), category]
-    if meta.get("location"):
-        details.append(str(meta["location"]))
-    extra = {"image": photos[0].og} if photos else {}
-    head = _front_matter(title=item.title, description=meta["caption"], date=item.date.isoformat(),
-                         category=meta["category"], tags=list(meta.get("tags") or []), **extra)
-    lead = LEAD.render(p=photos[0], sizes=SIZES) if photos else ""
-    gallery = f"\n## Galeri foto\n\n{GALLERY.render(photos=photos)}" if photos else ""
-    return (f"{head}\n# {_md_text(item.title)}\n\n*{_md_text(' · '.join(details))}*\n\n{lead}\n"
-            f"{item.doc.body.strip()}\n{gallery}")
+def render_article(config: Config, entry: Entry, newer: Entry | None = None, older: Entry | None = None) -> str:
+    """One news article: title, details, lead photo, narrative, gallery, tags, share links, neighbours."""
+    item, meta = entry.item, entry.item.meta
+    absolute = config.site_url.rstrip("/") + "/" + entry.url if config.site_url else entry.url
+    extra = {"image": entry.photo.og, "image_alt": entry.photo.alt} if entry.photo else {}
+    head = _front_matter(title=entry.title, description=entry.caption, date=entry.date.isoformat(),
+                         category=entry.category, tags=list(meta.get("tags") or []), type="article",
+                         location=meta.get("location") or "", **extra)
+    text = f"{entry.title} {absolute}"
+    share = [("WhatsApp", f"https://wa.me/?text={quote(text)}"),
+             ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={quote(absolute)}"),
+             ("X", f"https://x.com/intent/tweet?text={quote(entry.title)}&url={quote(absolute)}"),
+             ("Telegram", f"https://t.me/share/url?url={quote(absolute)}&text={quote(entry.title)}")]
+    return _env.get_template("article.md").render(
+        front_matter=head, title_md=Markup(_md_text(entry.title)), item=item, date_text=entry.date_text,
+        category=entry.category, category_url=f"kategori/{entry.category_slug}/",
+        location=meta.get("location"), lead=entry.photo, sizes=SIZES,
+        narrative=Markup(item.doc.body.strip()), photos=entry.photos, tags=meta.get("tags") or [],
+        share=share, newer=newer, older=older, **_helpers(entry.url))
+
+
+def _listing(url: str, title: str, heading: str, entries: list[Entry], description: str, *,
+             intro: str = "", more: str | None = None, links=None, per_page: int = PER_PAGE) -> dict[str, str]:
+    """``url`` and its pagination pages (``<url>halaman/N/``)."""
+    chunks = [entries[i:i + per_page] for i in range(0, len(entries), per_page)] or [[]]
+    pages = len(chunks)
+    out = {}
+    for number, chunk in enumerate(chunks, start=1):
+        page_url = url if number == 1 else f"{url}halaman/{number}/"
+        previous = None if number == 1 else (url if number == 2 else f"{url}halaman/{number - 1}/")
+        following = f"{url}halaman/{number + 1}/" if number < pages else None
+        suffix = f" (halaman {number})" if number > 1 else ""
+        head = _front_matter(title=title + suffix, description=description)
+        text = _env.get_template("listing.md").render(
+            front_matter=head, heading=heading + suffix, intro=intro, entries=chunk, pages=pages, number=number,
+            previous=previous, next=following, more=more if number == 1 else None,
+            links=links if number == 1 else None, **_helpers(page_url))
+        out[(page_url.rstrip("/") or "index") + ("/index.md" if page_url else ".md")] = text
+    return out
+
+
+def render_lists(config: Config, entries: list[Entry]) -> dict[str, str]:
+    """Home, category, tag and monthly archive pages, each paginated."""
+    files = _listing("", "Beranda", "Berita Terbaru", entries[:HOME_ITEMS],
+                     f"Berita terbaru {config.site_name}", more="arsip/" if entries else None, per_page=HOME_ITEMS)
+
+    by_category: dict[str, list[Entry]] = defaultdict(list)
+    by_tag: dict[str, list[Entry]] = defaultdict(list)
+    by_month: dict[tuple[int, int], list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_category[entry.category_slug].append(entry)
+        for tag in entry.item.meta.get("tags") or []:
+            by_tag[tag].append(entry)
+        by_month[(entry.date.year, entry.date.month)].append(entry)
+
+    for slug, label in config.categories.items():
+        files.update(_listing(f"kategori/{slug}/", f"Kategori: {label}", label, by_category.get(slug, []),
+                              f"Berita kategori {label} {config.site_name}"))
+    files.update(_listing("kategori/", "Kategori", "Kategori Berita", [], "Daftar kategori berita",
+                          links=[(label, f"kategori/{slug}/", len(by_category.get(slug, [])))
+                                 for slug, label in config.categories.items()]))
+    for tag, tagged in sorted(by_tag.items()):
+        files.update(_listing(f"tag/{tag}/", f"Tag: {tag}", f"#{tag}", tagged, f"Berita dengan tag {tag}"))
+    files.update(_listing("tag/", "Tag", "Semua Tag", [], "Daftar tag berita",
+                          links=[(f"#{tag}", f"tag/{tag}/", len(tagged)) for tag, tagged in sorted(by_tag.items())]))
+    for (year, month), monthly in sorted(by_month.items()):
+        label = f"{MONTHS[month - 1]} {year}"
+        files.update(_listing(f"arsip/{year}/{month:02d}/", f"Arsip {label}", f"Arsip {label}", monthly,
+                              f"Berita bulan {label}"))
+    files.update(_listing("arsip/", "Arsip", "Arsip Berita", [], "Arsip berita per bulan",
+                          links=[(f"{MONTHS[m - 1]} {y}", f"arsip/{y}/{m:02d}/", len(v))
+                                 for (y, m), v in sorted(by_month.items(), reverse=True)]))
+    return files
 
 
 def render_page(page: Page) -> str:
@@ -203,7 +279,7 @@ def render_page(page: Page) -> str:
     meta = {"title": page.title}
     if page.doc.meta.get("description"):
         meta["description"] = page.doc.meta["description"]
-    return f"{_front_matter(**meta)}\n{page.doc.body.strip()}\n"
+    return f"---\n{_front_matter(**meta)}\n---\n\n{page.doc.body.strip()}\n"
 
 
 def _md_text(text: str) -> str:
