@@ -86,11 +86,14 @@ def cmd_build(args) -> int:
 def cmd_serve(args) -> int:
     """Pratinjau langsung di http://127.0.0.1:8000; perubahan konten tampil otomatis.
 
+    Dengan banyak berita, pratinjau memuat 100 berita terbaru ditambah setiap
+    berita yang disunting selama pratinjau berjalan (--all untuk semuanya).
+
     Contoh: portal serve --port 8001
     """
     from pipeline.serve import serve
 
-    serve(_config(), host=args.host, port=args.port)
+    serve(_config(), host=args.host, port=args.port, all_items=args.all)
     return 0
 
 
@@ -130,6 +133,8 @@ def make_parser() -> argparse.ArgumentParser:
     p = add("serve", cmd_serve)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--all", action="store_true",
+                   help="pratinjau semua berita (bawaan: 100 terbaru + yang sedang disunting)")
     return parser
 
 
