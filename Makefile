@@ -4,13 +4,15 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+# axe-core (npm) for the accessibility checks of tests/test_browser.py.
+AXE    := tests/node_modules/.package-lock.json
 
 .PHONY: build test serve check clean
 
 build: $(VENV)/.installed
 	$(BIN)/portal build
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(AXE)
 	$(BIN)/pytest -n auto
 
 serve: $(VENV)/.installed
@@ -30,6 +32,13 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
+
+# Without npm the accessibility checks skip (and without /usr/bin/chromium
+# every browser test does); .ci/run installs both.
+$(AXE): tests/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests --no-audit --no-fund --loglevel=error >/dev/null; \
+	else echo "npm not found: tests/test_browser.py skips the axe-core checks"; fi
 
 clean:
 	rm -rf site .portal

@@ -1,0 +1,421 @@
+"""The built sample site in a real browser: Debian's Chromium driven by Playwright.
+
+A phone (412x915) reads the home page, an article, a category, the archives,
+the 404 page; searches; opens the gallery from the keyboard; axe-core checks
+accessibility. On every page visited: no failed request, no request to any
+other host, no console or page error, and after scrolling to the bottom
+(lazy loading) every image has decoded. A failing test leaves
+``test-artifacts/<test>.png``.
+
+The sample site is built once per session and shared by every module and
+xdist worker (tests/browser_support.py). Skipped when Chromium is missing;
+``.ci/run`` installs it. Search counts and axe findings are printed (``-rP``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+pytest.register_assert_rewrite("browser_support")
+from browser_support import (  # noqa: E402 - after register_assert_rewrite
+    AXE, CHROMIUM, DESKTOP, PHONE, SITE_URL, Watch, failed, launch, mentions, sample_items, sample_site,
+    save_screenshot, screenshot_path, scroll_to_bottom, serve)
+
+pytest_plugins = ["browser_support"]  # the screenshot-on-failure hook
+
+if not CHROMIUM.is_file():
+    pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+SITE_NAME = "Portal Informasi DPRD Kabupaten Contoh"
+ARTICLE = "berita/2026/rapat-paripurna-penetapan-apbd-2027/"
+MISSING = "tidak-ada/halaman-ini/"
+DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+          "November", "Desember")
+SEARCH_WORDS = ("paripurna", "anggaran", "reses", "komisi", "puskesmas")
+
+
+def indonesian(date) -> str:
+    return f"{DAYS[date.weekday()]}, {date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+# --------------------------------------------------------------------------- fixtures
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    return sample_site(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def site(project):
+    return project / "site"
+
+
+@pytest.fixture(scope="module")
+def items(project):
+    return sample_items(project / "content")
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+class Tab:
+    """One browser context (viewport) and its page, watched from the first request."""
+
+    def __init__(self, browser, base_url: str, viewport: dict):
+        self.base = base_url
+        self.viewport = viewport
+        self.context = browser.new_context(viewport=viewport, locale="id-ID")
+        self.watch = Watch(urlsplit(base_url).netloc)
+        self.watch.attach(self.context)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(10_000)
+
+    def url(self, path: str) -> str:
+        return self.base + path.lstrip("/")
+
+    def open(self, path: str, status: int = 200):
+        url = self.url(path)
+        if status == 404:
+            self.watch.expected_404.add(url)
+        response = self.page.goto(url, wait_until="networkidle")
+        assert response is not None and response.status == status, f"{url}: {response and response.status}"
+        self.settle()
+        return self.page
+
+    def settle(self) -> None:
+        """Scroll to the bottom; every image decoded, nothing broken or third-party so far."""
+        self.page.wait_for_load_state("networkidle")
+        broken = scroll_to_bottom(self.page)
+        assert not broken, f"images not loaded on {self.page.url}: {broken}"
+        if self.viewport == PHONE:
+            overflow = self.page.evaluate("document.documentElement.scrollWidth - innerWidth")
+            assert overflow <= 0, f"{self.page.url} scrolls sideways on a phone by {overflow}px"
+        self.page.evaluate("scrollTo(0, 0)")
+        self.watch.assert_clean()
+
+
+@pytest.fixture
+def new_tab(browser, base_url, request):
+    """Factory of tabs; screenshots on failure; late problems (after the last check) fail the test."""
+    tabs: list[Tab] = []
+
+    def make(viewport: dict = PHONE) -> Tab:
+        tabs.append(Tab(browser, base_url, viewport))
+        return tabs[-1]
+
+    yield make
+    problems = [p for tab in tabs for p in tab.watch.problems()]
+    screenshot_path(request.node).unlink(missing_ok=True)  # a stale one of an earlier run
+    for tab in tabs:
+        if failed(request.node) or problems:
+            path = save_screenshot(tab.page, request.node)
+            if path:
+                print(f"screenshot: {path}")
+        tab.context.close()
+    if problems and not failed(request.node):
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def tab(new_tab):
+    return new_tab()
+
+
+def item_at(items, path: str):
+    return next(i for i in items if i.path == path)
+
+
+def check_feed_link(tab: Tab, count: int) -> None:
+    import feedparser
+
+    href = tab.page.locator('head link[rel~="alternate"][type="application/rss+xml"]').evaluate("l => l.href")
+    assert href == tab.url("feed.xml")
+    response = tab.context.request.get(href)
+    assert response.status == 200, href
+    feed = feedparser.parse(response.body())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert len(feed.entries) == count
+
+
+def teasers(page) -> list[tuple[str, str]]:
+    links = page.locator(".portal-teaser h2 a").evaluate_all("els => els.map(a => [a.textContent.trim(), a.href])")
+    return [tuple(link) for link in links]
+
+
+# --------------------------------------------------------------------------- pages
+
+def test_home_on_a_phone(tab, items):
+    page = tab.open("")
+    assert page.title() == SITE_NAME
+    expect(page.locator(".md-content h1")).to_have_text("Berita Terbaru")
+    latest = items[:10]
+    assert teasers(page) == [(i.title, tab.url(i.path)) for i in latest]
+    for index, item in enumerate(latest):
+        teaser = page.locator(".portal-teaser").nth(index)
+        expect(teaser.locator("time")).to_have_text(indonesian(item.date))
+        expect(teaser.locator("time")).to_have_attribute("datetime", item.date.isoformat())
+        thumb = teaser.locator("img")
+        assert thumb.evaluate("i => i.naturalWidth") > 0, item.path
+        assert "/foto/" in thumb.evaluate("i => i.currentSrc") and thumb.evaluate("i => i.currentSrc").endswith(
+            "-thumb.webp")
+    check_feed_link(tab, len(items))
+
+
+def test_home_on_a_desktop(new_tab, items):
+    tab = new_tab(DESKTOP)
+    page = tab.open("")
+    assert page.title() == SITE_NAME
+    assert teasers(page) == [(i.title, tab.url(i.path)) for i in items[:10]]
+    assert all(w > 0 for w in page.locator(".portal-teaser img").evaluate_all("els => els.map(i => i.naturalWidth)"))
+    expect(page.locator(".md-search__input")).to_be_visible()  # the search box is in the header on a desktop
+
+
+def test_article(tab, items):
+    item = item_at(items, ARTICLE)
+    page = tab.open(ARTICLE)
+    assert page.title() == f"{item.title} - {SITE_NAME}"
+    expect(page.locator(".md-content h1")).to_have_text(item.title)
+    time = page.locator(".md-content .portal-meta time")
+    expect(time).to_have_text("Jumat, 20 November 2026")
+    expect(time).to_have_attribute("datetime", "2026-11-20")
+    category = page.locator(".md-content .portal-meta a")
+    expect(category).to_have_text("Rapat Paripurna")
+    assert category.evaluate("a => a.href") == tab.url("kategori/paripurna/")
+
+    photos = item.meta["photos"]
+    lead = page.locator(".portal-lead img")
+    expect(lead).to_have_attribute("alt", photos[0]["alt"])
+    assert lead.evaluate("i => i.naturalWidth") > 0
+    assert lead.evaluate("i => i.currentSrc").endswith(".webp")  # the <picture>'s WebP srcset, not the JPEG
+
+    figures = page.locator(".portal-gallery figure")
+    expect(figures).to_have_count(6)
+    assert len(photos) == 6
+    assert figures.locator("img").evaluate_all("els => els.map(i => i.alt)") == [p["alt"] for p in photos]
+    for href in figures.locator("a").evaluate_all("els => els.map(a => a.href)"):
+        assert tab.context.request.get(href).status == 200, href
+
+    share = page.locator('nav.portal-share')
+    for name, host, key in (("WhatsApp", "wa.me", "text"), ("Facebook", "www.facebook.com", "u"),
+                            ("X", "x.com", "url"), ("Telegram", "t.me", "url")):
+        link = share.get_by_role("link", name=name, exact=True)
+        href = link.get_attribute("href")
+        parts = urlsplit(href)
+        assert parts.scheme == "https" and parts.netloc == host, href
+        assert item.url not in href, f"{name}: article URL not encoded: {href}"
+        value = parse_qs(parts.query)[key][0]
+        assert (value == f"{item.title} {item.url}") if name == "WhatsApp" else (value == item.url), href
+        assert "noopener" in link.get_attribute("rel")
+
+    # The newest item: an older neighbour only; its page links back.
+    index = items.index(item)
+    assert index == 0
+    pager = page.locator("nav.portal-pager")
+    expect(pager.locator("a[rel=prev]")).to_have_count(0)
+    older = pager.locator("a[rel=next]")
+    expect(older).to_contain_text(items[1].title)
+    older.click()
+    page.wait_for_url(tab.url(items[1].path))
+    tab.settle()
+    expect(page.locator(".md-content h1")).to_have_text(items[1].title)
+    pager = page.locator("nav.portal-pager")
+    assert pager.locator("a[rel=prev]").evaluate("a => a.href") == tab.url(items[0].path)
+    assert pager.locator("a[rel=next]").evaluate("a => a.href") == tab.url(items[2].path)
+    check_feed_link(tab, len(items))
+
+
+def test_category_page(tab, items):
+    page = tab.open("kategori/paripurna/")
+    expect(page.locator(".md-content h1")).to_have_text("Rapat Paripurna")
+    expected = [i for i in items if i.meta["category"] == "paripurna"]
+    assert len(expected) == 2
+    assert teasers(page) == [(i.title, tab.url(i.path)) for i in expected]
+
+
+def test_archive_and_a_month(tab, items):
+    page = tab.open("arsip/")
+    expect(page.locator(".md-content h1")).to_have_text("Arsip Berita")
+    months = Counter((i.date.year, i.date.month) for i in items)
+    listed = page.locator(".portal-links li").all_inner_texts()
+    assert listed == [f"{MONTHS[m - 1]} {y} ({n})" for (y, m), n in sorted(months.items(), reverse=True)]
+    page.locator(".portal-links").get_by_role("link", name="November 2026").click()
+    page.wait_for_url(tab.url("arsip/2026/11/"))
+    tab.settle()
+    expect(page.locator(".md-content h1")).to_have_text("Arsip November 2026")
+    november = [i for i in items if (i.date.year, i.date.month) == (2026, 11)]
+    assert teasers(page) == [(i.title, tab.url(i.path)) for i in november]
+
+
+def test_404_page(tab):
+    page = tab.open(MISSING, status=404)
+    expect(page.locator(".md-content h1")).to_have_text("Halaman tidak ditemukan")
+    # Served at any depth: its stylesheets and scripts load (absolute URLs).
+    assert page.evaluate("[...document.styleSheets].filter(s => s.href).length") >= 2
+    expect(page.locator(".md-header")).to_be_visible()
+    assert page.get_by_role("link", name="Kembali ke beranda").get_attribute("href") == SITE_URL
+
+
+# --------------------------------------------------------------------------- gallery
+
+def test_gallery_from_the_keyboard(tab, site):
+    if not (site / "assets" / "gallery.js").is_file():
+        pytest.skip("gallery.js not wired yet")
+    page = tab.open(ARTICLE)
+    links = page.locator(".portal-gallery a")
+    count = links.count()
+    assert count == 6
+    stems = [re.sub(r"-w\d+\.\w+$", "", href.rsplit("/", 1)[1])
+             for href in links.evaluate_all("els => els.map(a => a.href)")]
+    dialog = page.locator("dialog[open]")
+
+    def shows(number: int) -> None:
+        expect(dialog).to_contain_text(f"Foto {number} dari {count}")
+        page.wait_for_function("""stem => [...document.querySelectorAll('dialog[open] img')].some(
+            i => i.complete && i.naturalWidth > 0 && i.currentSrc.includes(stem))""", arg=stems[number - 1])
+
+    expect(dialog).to_have_count(0)
+    links.nth(0).focus()
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    assert page.url == tab.url(ARTICLE)  # opened in place, not followed
+    shows(1)
+    for name in ("Sebelumnya", "Berikutnya", "Tutup"):
+        expect(dialog.get_by_role("button", name=name, exact=True)).to_be_visible()
+    page.keyboard.press("ArrowRight")
+    shows(2)
+    page.keyboard.press("ArrowRight")
+    shows(3)
+    page.keyboard.press("ArrowLeft")
+    shows(2)
+    dialog.get_by_role("button", name="Berikutnya", exact=True).click()
+    shows(3)
+    dialog.get_by_role("button", name="Sebelumnya", exact=True).click()
+    shows(2)
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    assert links.nth(0).evaluate("a => document.activeElement === a"), "focus did not return to the opening link"
+
+    links.nth(2).focus()
+    page.keyboard.press("Enter")
+    shows(3)
+    dialog.get_by_role("button", name="Tutup", exact=True).click()
+    expect(dialog).to_have_count(0)
+    assert links.nth(2).evaluate("a => document.activeElement === a"), "focus did not return to the opening link"
+    tab.settle()
+
+
+# --------------------------------------------------------------------------- search
+
+def search(page, word: str) -> tuple[int, list[str]]:
+    """Type ``word`` as a reader does; (documents found, every result link once all are rendered)."""
+    page.locator('label.md-header__button[for="__search"]').click()
+    box = page.locator("[data-md-component=search-query]")
+    expect(box).to_be_focused()
+    box.press_sequentially(word, delay=40)
+    meta = page.locator(".md-search-result__meta")
+    expect(meta).to_have_text(re.compile(r"dokumen ditemukan|Tidak ada dokumen"), timeout=15_000)
+    # Results follow each keystroke: wait until they stop changing.
+    state = None
+    for _ in range(40):
+        page.wait_for_timeout(150)
+        now = (meta.inner_text(), page.locator(".md-search-result__item").count())
+        if now == state:
+            break
+        state = now
+    text = meta.inner_text()
+    total = 0 if text.startswith("Tidak ada") else int(re.match(r"(\d+)", text).group(1))
+    items = page.locator(".md-search-result__item")
+    # Material renders 10 results at a time, more as the result list scrolls.
+    for _ in range(20):
+        if items.count() >= total:
+            break
+        before = items.count()
+        # Up, then to the bottom: the list only grows when its end comes into view again.
+        page.locator(".md-search__scrollwrap").evaluate("""async el => {
+            el.scrollTo(0, Math.max(0, el.scrollHeight - 2 * el.clientHeight));
+            await new Promise(r => requestAnimationFrame(() => setTimeout(r, 50)));
+            el.scrollTo(0, el.scrollHeight);
+        }""")
+        try:
+            page.wait_for_function(f"() => document.querySelectorAll('.md-search-result__item').length > {before}",
+                                   timeout=3_000)
+        except playwright_api.TimeoutError:
+            break
+    hrefs = page.locator(".md-search-result__item a.md-search-result__link").evaluate_all(
+        "els => els.map(a => a.href)")
+    return total, hrefs
+
+
+@pytest.mark.parametrize("word", SEARCH_WORDS)
+def test_search_finds_every_item_with_the_word(tab, items, word):
+    page = tab.open("")
+    total, hrefs = search(page, word)
+    found = {urlsplit(h).path.lstrip("/") for h in hrefs}
+    found_items = {p for p in found if re.fullmatch(r"berita/\d{4}/[^/]+/", p)}
+    expected = {i.path for i in items if mentions(i, word)}
+    missing = sorted(expected - found_items)
+    extra = sorted(found_items - expected)
+    print(f"search {word!r}: {len(expected & found_items)} of {len(expected)} expected items found "
+          f"({len(found_items)} items, {total} results in all); missing: {missing or 'none'}; "
+          f"items found without the word in title/caption/narrative: {extra or 'none'}")
+    assert expected, f"no sample item contains {word!r}"
+    assert not missing, f"searching {word!r} misses {missing} (found {sorted(found_items)})"
+    tab.settle()
+
+
+# --------------------------------------------------------------------------- accessibility
+
+AXE_PAGES = {"home": ("", 200), "article": (ARTICLE, 200), "category": ("kategori/paripurna/", 200),
+             "static": ("ppid/", 200), "404": (MISSING, 404)}
+
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => n.target.join(' ') + ([...n.any, ...n.all, ...n.none][0]
+                                                    ? ': ' + [...n.any, ...n.all, ...n.none][0].message : ''))}));
+}"""
+
+
+@pytest.mark.parametrize("name", AXE_PAGES)
+def test_accessibility(tab, name):
+    if not AXE.is_file():
+        pytest.skip(f"axe-core not installed ({AXE}): npm ci --prefix tests")
+    path, status = AXE_PAGES[name]
+    page = tab.open(path, status=status)
+    assert page.evaluate("document.documentElement.lang") == "id"
+    assert page.locator("img:not([alt])").evaluate_all("els => els.map(i => i.outerHTML)") == []
+    levels = page.locator(".md-content :is(h1, h2, h3, h4, h5, h6)").evaluate_all(
+        "els => els.map(h => Number(h.tagName[1]))")
+    assert levels and levels[0] == 1, levels
+    skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    assert not skips, f"heading levels skip: {levels}"
+
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(RUN_AXE)
+    for v in violations:
+        print(f"axe {name}: {v['impact']} {v['id']} ({v['help']}):")
+        for node in v["nodes"][:5]:
+            print(f"    {node}")
+    if not violations:
+        print(f"axe {name}: no violations")
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(f"{v['impact']} {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"][:5])
+                                   for v in serious)
