@@ -17,7 +17,7 @@ from pipeline import images
 from pipeline.config import Config
 from pipeline.images import Stats
 from pipeline.errors import PortalError
-from pipeline.stage import stage
+from pipeline.stage import link_files, stage
 from pipeline.validate import Report, check
 
 STAGE_DIR = ".portal/docs"
@@ -50,13 +50,13 @@ def build(config: Config, site_dir: Path | None = None) -> BuildResult:
     processed, stats, failures = images.process(photos, cache, prune=True)
     if failures:  # the check decoded every photo; this is a race with an editor or a disk fault
         raise PortalError("Foto gagal diproses:\n" + "\n".join(f"  - {path}: {msg}" for path, msg in failures))
-    files = stage(config, report.items, report.pages, docs, processed, cache)
-    run_mkdocs(config, docs, site_dir)
+    files, variants = stage(config, report.items, report.pages, docs, processed, cache, link_photos=False)
+    run_mkdocs(config, docs, site_dir, variants)
     return BuildResult(report, site_dir, len(files), time.perf_counter() - started, stats)
 
 
-def run_mkdocs(config: Config, docs: Path, site_dir: Path) -> None:
-    """Run ``mkdocs build`` on the staged ``docs`` and swap the output into ``site_dir``."""
+def run_mkdocs(config: Config, docs: Path, site_dir: Path, photos: dict[str, Path] | None = None) -> None:
+    """Run ``mkdocs build`` on the staged ``docs``, add the ``photos`` and swap it all into ``site_dir``."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -68,6 +68,7 @@ def run_mkdocs(config: Config, docs: Path, site_dir: Path) -> None:
                          site_dir=str(scratch))
         _quiet_mkdocs()
         mkdocs_build(mk)
+        link_files(scratch, photos or {})
     except MkDocsException as exc:
         shutil.rmtree(scratch, ignore_errors=True)
         raise PortalError(f"MkDocs gagal membangun situs: {exc}") from None

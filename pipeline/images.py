@@ -417,7 +417,8 @@ def process(paths: list[Path], cache_dir: Path, variants: tuple[Variant, ...] = 
             entry = cache.outputs.get(key)
             if entry:
                 result.outputs[variant.name] = Output(variant.name, entry[0], entry[1], entry[2], entry[3])
-                stats.bytes_out += entry[3]
+                if str(path) in notes:  # encoded in this run: bytes in -> out of the same photos
+                    stats.bytes_out += entry[3]
         processed[path] = result
     stats.seconds = time.perf_counter() - started
     return processed, stats, failures

@@ -115,11 +115,16 @@ class Entry:
 
 
 def stage(config: Config, items: list[Item], pages: list[Page], target: Path,
-          processed: dict[Path, Processed] | None = None, cache_dir: Path | None = None) -> dict[str, str]:
-    """Write every generated page (and hard links to photo variants) into ``target``.
+          processed: dict[Path, Processed] | None = None, cache_dir: Path | None = None,
+          link_photos: bool = True) -> tuple[dict[str, str], dict[str, Path]]:
+    """Write every generated page into ``target``; return ``(texts, photo links)``.
 
-    Returns ``{relative path: text}`` of the text files. A file is rewritten
-    only when it changed, so a live preview rebuilds only what an edit
+    ``texts`` maps relative paths to page texts; ``photo links`` maps the site
+    path of each photo variant to its cache file. With ``link_photos`` the
+    variants are hard-linked into ``target`` too (the live preview needs
+    them there); a build links them into the finished site instead, which
+    spares MkDocs listing and copying tens of thousands of files. A file is
+    rewritten only when it changed, so a preview rebuilds only what an edit
     touched. Originals are never staged: only the variants made by ``images``.
     """
     processed = processed or {}
@@ -148,8 +153,8 @@ def stage(config: Config, items: list[Item], pages: list[Page], target: Path,
     for page in pages:
         files[f"{page.name}.md"] = render_page(page)
     files.update(feeds.render(config, entries))
-    write_tree(target, files, links)
-    return files
+    write_tree(target, files, links if link_photos else {})
+    return files, links
 
 
 def write_tree(target: Path, files: dict[str, str], links: dict[str, Path] | None = None) -> None:
@@ -166,16 +171,7 @@ def write_tree(target: Path, files: dict[str, str], links: dict[str, Path] | Non
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    for name, source in links.items():
-        path = target / name
-        if path.is_file() and os.path.samefile(path, source):
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-        try:
-            os.link(source, path)
-        except OSError:  # another file system: copy instead
-            shutil.copyfile(source, path)
+    link_files(target, links)
     keep = set(files) | set(links)
     for path in sorted(target.rglob("*"), reverse=True):
         name = path.relative_to(target).as_posix()
@@ -183,6 +179,23 @@ def write_tree(target: Path, files: dict[str, str], links: dict[str, Path] | Non
             path.unlink()
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
+
+
+def link_files(target: Path, links: dict[str, Path]) -> None:
+    """Hard-link each cached file into ``target`` under its site path (copy across file systems)."""
+    made: set[Path] = set()
+    for name, source in links.items():
+        path = target / name
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        if path.is_file() and os.path.samefile(path, source):
+            continue
+        path.unlink(missing_ok=True)
+        try:
+            os.link(source, path)
+        except OSError:  # another file system: copy instead
+            shutil.copyfile(source, path)
 
 
 def _front_matter(**meta) -> Markup:
@@ -231,7 +244,8 @@ def _listing(url: str, title: str, heading: str, entries: list[Entry], descripti
         previous = None if number == 1 else (url if number == 2 else f"{url}halaman/{number - 1}/")
         following = f"{url}halaman/{number + 1}/" if number < pages else None
         suffix = f" (halaman {number})" if number > 1 else ""
-        head = _front_matter(title=title + suffix, description=description)
+        # Lists repeat the articles' teasers: keep them out of the search index.
+        head = _front_matter(title=title + suffix, description=description, search={"exclude": True})
         text = _env.get_template("listing.md").render(
             front_matter=head, heading=heading + suffix, intro=intro, entries=chunk, pages=pages, number=number,
             previous=previous, next=following, more=more if number == 1 else None,
