@@ -439,3 +439,43 @@ def inspect(path: Path) -> list[tuple[str, str, str]]:
 
 def avif_available() -> bool:
     return features.check("avif") is True
+
+
+class InspectMemo:
+    """``inspect`` remembered by (path, size, mtime): an unchanged photo is decoded once.
+
+    Callable like ``inspect``. The file is a cache: unreadable means empty.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.entries: dict[str, list] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+        self.used: dict[str, list] = {}
+
+    def __call__(self, photo: Path) -> list[tuple[str, str, str]]:
+        st = photo.stat()
+        key = str(photo)
+        hit = self.entries.get(key)
+        if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+            findings = [tuple(f) for f in hit[2]]
+        else:
+            findings = inspect(photo)
+        self.used[key] = [st.st_size, st.st_mtime_ns, [list(f) for f in findings]]
+        return findings
+
+    def save(self, partial: bool = False) -> None:
+        """Write what this run used; a full run (not ``partial``) also forgets deleted photos."""
+        if partial:
+            self.used = {**self.entries, **self.used}
+        if self.used == self.entries:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(self.used), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # read-only checkout: the check still ran in full, only slower next time

@@ -38,6 +38,7 @@ _TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _WORD = re.compile(r"\w+")
+INSPECT_CACHE = ".portal/cache/inspect.json"
 _PLATFORM_ALIASES = {"twitter": "x", "fb": "facebook", "ig": "instagram", "tg": "telegram"}
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
@@ -67,6 +68,8 @@ def check(config: Config, paths: Iterable[str | Path] = (), today: dt.date | Non
     report = Report()
     report.problems.extend(p for p in content.problems if scope.covers(config.root / p.file))
 
+    # Decoding every photo is the slowest rule: remember results by file stat.
+    inspect = images.InspectMemo(config.root / INSPECT_CACHE)
     slugs: dict[str, list[Item]] = defaultdict(list)
     for item in content.items:
         _parse_folder(item)
@@ -76,12 +79,13 @@ def check(config: Config, paths: Iterable[str | Path] = (), today: dt.date | Non
         if not scope.covers(item.source):
             continue
         report.items.append(item)
-        report.problems.extend(check_item(item, config, today, content.listings.get(item.folder, [])))
+        report.problems.extend(check_item(item, config, today, content.listings.get(item.folder, []), inspect))
         report.problems.extend(_duplicate_slug(item, slugs[item.slug], config.root))
     for page in content.pages:
         if scope.covers(page.source):
             report.pages.append(page)
             report.problems.extend(check_page(page))
+    inspect.save(partial=bool(scope.roots))
     report.problems.sort()
     return report
 
@@ -126,8 +130,12 @@ def _problem(item_or_file: Item | Page | str, line: int, rule: str, message: str
 
 # --------------------------------------------------------------------------- items
 
-def check_item(item: Item, config: Config, today: dt.date, listing: list[str]) -> list[Problem]:
-    """Every problem of one news item (reading, schema, SOP, content, safety)."""
+def check_item(item: Item, config: Config, today: dt.date, listing: list[str],
+               inspect=images.inspect) -> list[Problem]:
+    """Every problem of one news item (reading, schema, SOP, content, safety).
+
+    ``inspect`` decodes a photo for integrity; ``check`` passes a memoised one.
+    """
     problems = read_item(item)
     problems.extend(_folder_rules(item))
     doc = item.doc
@@ -142,7 +150,7 @@ def check_item(item: Item, config: Config, today: dt.date, listing: list[str]) -
     problems.extend(_text_rules(item, doc, ("location",), meta.get("location"), "location"))
     problems.extend(_caption_rules(item, doc, meta.get("caption")))
     problems.extend(_social_rules(item, doc, meta.get("social")))
-    problems.extend(_photo_rules(item, doc, meta.get("photos"), listing))
+    problems.extend(_photo_rules(item, doc, meta.get("photos"), listing, inspect))
     problems.extend(_narrative_rules(item, doc))
     return problems
 
@@ -331,7 +339,7 @@ def _social_rules(item, doc, social) -> Iterator[Problem]:
 
 # --------------------------------------------------------------------------- photos
 
-def _photo_rules(item: Item, doc: Document, photos: Any, listing: list[str]) -> Iterator[Problem]:
+def _photo_rules(item: Item, doc: Document, photos: Any, listing: list[str], inspect) -> Iterator[Problem]:
     line = doc.line_of("photos")
     if photos is None or photos == "":
         photos = []
@@ -380,7 +388,7 @@ def _photo_rules(item: Item, doc: Document, photos: Any, listing: list[str]) -> 
                            "hapus salah satunya.")
             continue
         listed[key] = fline
-        yield from _photo_file_rules(item, doc, index, entry, file, fline, names, lowered, claimed)
+        yield from _photo_file_rules(item, doc, index, entry, file, fline, names, lowered, claimed, inspect)
     for name in listing:
         if _extension(name) in schema.IMAGE_EXTENSIONS and name.lower() not in listed:
             yield _problem(item, line, "photo-unlisted",
@@ -388,7 +396,7 @@ def _photo_rules(item: Item, doc: Document, photos: Any, listing: list[str]) -> 
                            "akan terbit. Daftarkan di `photos:` atau hapus berkasnya.", WARNING)
 
 
-def _photo_file_rules(item, doc, index, entry, file, line, names, lowered, claimed) -> Iterator[Problem]:
+def _photo_file_rules(item, doc, index, entry, file, line, names, lowered, claimed, inspect) -> Iterator[Problem]:
     ext = _extension(file)
     kind = schema.IMAGE_EXTENSIONS.get(ext)
     if kind is None:
@@ -421,7 +429,7 @@ def _photo_file_rules(item, doc, index, entry, file, line, names, lowered, claim
                            "dari kamera/ponsel, atau ganti ekstensinya sesuai isi.")
         if kind and actual == kind and size <= schema.PHOTO_MAX_BYTES:
             # Integrity is part of validation: a broken photo fails the PR, not the deploy.
-            findings = images.inspect(path)
+            findings = inspect(path)
             for rule, severity, message in findings:
                 yield _problem(item, line, rule, message, severity)
             if not any(severity == ERROR for _, severity, _ in findings):
