@@ -229,7 +229,8 @@ def render_article(config: Config, entry: Entry, newer: Entry | None = None, old
         front_matter=head, title_md=Markup(_md_text(entry.title)), item=item, date_text=entry.date_text,
         category=entry.category, category_url=f"kategori/{entry.category_slug}/",
         location=meta.get("location"), lead=entry.photo, sizes=SIZES,
-        narrative=Markup(item.doc.body.strip()), photos=entry.photos, tags=meta.get("tags") or [],
+        # An editor's text never carries the stage's raw-HTML marker (it skips Markdown).
+        narrative=Markup(item.doc.body.strip().replace("<!--portal:", "<!-- portal:")), photos=entry.photos, tags=meta.get("tags") or [],
         share=share, newer=newer, older=older, **_helpers(entry.url))
 
 
