@@ -8,6 +8,7 @@ MkDocs' own place for free-form settings, and the theme can read them too
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,8 +47,6 @@ class Config:
 
     def today(self) -> dt.date:
         """Today in the site's time zone (``PORTAL_TODAY`` pins it, for tests and replays)."""
-        import os
-
         pinned = os.environ.get("PORTAL_TODAY")
         if pinned:
             try:

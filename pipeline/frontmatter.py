@@ -150,7 +150,7 @@ def parse_yaml(block: str, *, first_line: int = 1) -> tuple[dict | None, dict[tu
             first_line + line_index, "text-control",
             f"{label} memuat karakter kontrol tak terlihat (U+{exc.character:04X}). "
             "Ketik ulang teksnya tanpa menyalin dari dokumen lain.")]
-    except yaml.YAMLError as exc:  # pragma: no cover - every YAMLError we know carries a mark
+    except yaml.YAMLError:  # pragma: no cover - every YAMLError we know carries a mark
         return None, {}, composer.issues + [Issue(first_line, "yaml-syntax", "YAML tidak valid.")]
     if value is None:
         value = {}

@@ -16,12 +16,11 @@ import math
 import os
 import sys
 import time
-import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from PIL import Image, ImageCms, ImageFile, ImageOps, features
+from PIL import Image, ImageCms, ImageFile, ImageOps
 
 try:  # HEIC/HEIF: what iPhones and many Android phones save by default.
     import pillow_heif
@@ -435,10 +434,6 @@ def inspect(path: Path) -> list[tuple[str, str, str]]:
     except PhotoError as exc:
         return [(exc.rule, "error", exc.message)]
     return [("photo-animated", "warning", note) for note in notes]
-
-
-def avif_available() -> bool:
-    return features.check("avif") is True
 
 
 class InspectMemo:
