@@ -33,7 +33,7 @@ from pipeline.scaffold import slugify
 DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
           "Oktober", "November", "Desember")
-PER_PAGE = 10
+PER_PAGE = 20  # a phone scrolls 20 teasers easily; half the pages for MkDocs to render
 HOME_ITEMS = 10
 SIZES = "(min-width: 76.25em) 45rem, 100vw"
 
@@ -198,8 +198,11 @@ def link_files(target: Path, links: dict[str, Path]) -> None:
             shutil.copyfile(source, path)
 
 
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: ~10x faster at 1,000s of pages
+
+
 def _front_matter(**meta) -> Markup:
-    return Markup(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000).strip())
+    return Markup(yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000).strip())
 
 
 def _helpers(page_url: str) -> dict:
