@@ -49,6 +49,8 @@ def format_date(date: dt.date) -> str:
 
 def relative_url(page_url: str, target: str) -> str:
     """``target`` (a site path such as ``berita/2026/x/``) as seen from the page at ``page_url``."""
+    if page_url and target.startswith(page_url):  # the article's own photos: the common case
+        return target[len(page_url):]
     base = page_url.rstrip("/") or "."
     path = posixpath.relpath(target.rstrip("/") or ".", base)
     return path + "/" if target.endswith("/") or target == "" else path
