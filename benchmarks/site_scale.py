@@ -15,7 +15,8 @@ Every command runs with PORTAL_TODAY=2026-11-21.
 Portal: the variants of the 8 sample photos are encoded once and copied into
 each project's `.portal/cache/images`; one untimed `portal build` then
 hashes every photo (all cache hits) and stages the site. Timed after it:
-- "fresh":   `.portal/docs` and `site/` are removed first, only
+- "fresh":   `.portal/docs` (the preview's stage; a build keeps its pages
+             in memory) and `site/` are removed first, only
              `.portal/cache/images` is kept (a CI run restoring the cache);
 - "rebuild": a second build in the same tree (a local rebuild, the stage is
              already there, `site/` is removed first).
@@ -333,7 +334,14 @@ def write_reference(project: Path, items: list[dict], jpegs: list[Path]) -> None
     portal = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     theme = dict(portal["theme"])
     if theme.get("custom_dir"):
-        shutil.copytree(ROOT / theme["custom_dir"], project / theme["custom_dir"])
+        # Portal's templates memoise blocks through the portal plugin, which
+        # the reference does not load: it gets Material's own (head meta,
+        # CSS and JavaScript still as portal's).
+        shutil.copytree(ROOT / theme["custom_dir"], project / theme["custom_dir"],
+                        ignore=shutil.ignore_patterns("partials"))
+        main = project / theme["custom_dir"] / "main.html"
+        main.write_text(main.read_text(encoding="utf-8").split("{#- Blocks that differ between pages")[0],
+                        encoding="utf-8")
     search = next((p for p in portal.get("plugins", []) if p == "search" or isinstance(p, dict) and "search" in p),
                   "search")
     pages = sorted(p.name for p in (ROOT / "content" / "halaman").glob("*.md"))

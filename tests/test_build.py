@@ -5,6 +5,7 @@ change content work on a copy that keeps the warm cache.
 """
 
 import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -150,3 +151,21 @@ def test_drafts_are_not_published(project):
     slug = item.parent.name[11:]
     assert not list((project / "site" / "berita").glob(f"*/{slug}/index.html"))
     assert slug not in (project / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_search_index_has_one_entry_per_article_with_what_readers_search(built):
+    project = built[0]
+    index = json.loads((project / "site/search/search_index.json").read_text(encoding="utf-8"))
+    articles = [e for e in index["docs"] if e["location"].startswith("berita/")]
+    assert sorted(e["location"] for e in articles) == sorted(
+        p.parent.relative_to(project / "site").as_posix() + "/" for p in (project / "site").glob("berita/*/*/index.html"))
+    entry = next(e for e in articles if e["location"] == ARTICLE.removesuffix("index.html"))
+    assert entry["title"] == "Rapat Paripurna Penetapan APBD 2027"
+    assert entry["tags"] == ["paripurna", "apbd-2027", "anggaran", "perda", "contoh"]
+    # The details line and the narrative, not the gallery credits, share links or neighbours.
+    assert entry["text"].startswith('<p class="portal-meta"> Jumat, 20 November 2026 · Rapat Paripurna · ')
+    assert "menyetujui Rancangan Peraturan Daerah tentang Anggaran Pendapatan" in entry["text"]
+    for noise in ("Bagikan", "WhatsApp", "Berita sebelumnya", "Foto:", "<img", "<a "):
+        assert noise not in entry["text"], noise
+    # Static pages keep Material's own indexing, one entry per section.
+    assert any(e["location"].startswith("ppid/#") for e in index["docs"])

@@ -124,3 +124,13 @@ def test_attribute_list_tricks_are_sanitized_by_the_build(tmp_path):
     for needle in ("onclick", "onmouseover", "onerror", "alert(3)", "style="):
         assert needle not in content, needle
     assert "Paragraf berbahaya" in content
+
+
+def test_hostile_title_is_escaped_in_the_search_index(hostile_site):
+    index = json.loads((hostile_site / "search/search_index.json").read_text(encoding="utf-8"))
+    url = "berita/2026/rdp-komisi-iv-dinas-kesehatan-layanan-puskesmas/"
+    entries = [e for e in index["docs"] if e["location"].startswith(url)]
+    assert len(entries) == 1  # one entry per article, made by the portal plugin
+    # Material shows titles and texts as HTML: the same escaping its own indexer does.
+    assert entries[0]["title"] == "Rapat \"APBD\" &lt;2027&gt; &amp; 'Perda' Kabupaten Contoh"
+    assert "<2027>" not in json.dumps(index) and "onmouseover" not in entries[0]["text"]
