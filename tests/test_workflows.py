@@ -345,6 +345,8 @@ def test_publish_jobs_least_privilege():
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert jobs["publish"]["permissions"] == {"contents": "write"}
     assert jobs["deploy"]["needs"] == "build" and jobs["publish"]["needs"] == "deploy"
+    for job in jobs.values():
+        assert job["if"] == "github.ref == 'refs/heads/main'"
     assert jobs["deploy"]["environment"] == {"name": "github-pages",
                                              "url": "${{ steps.deployment.outputs.page_url }}"}
     environment = jobs["publish"]["environment"]
