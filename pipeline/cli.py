@@ -37,10 +37,56 @@ def cmd_check(args) -> int:
     from pipeline.report import format_report
     from pipeline.validate import check
 
-    report = check(_config(), args.paths)
+    from pipeline.changes import changed, drop_late_edits
+
+    config = _config()
+    paths, changes = args.paths, None
+    if args.changed_since:
+        changes = changed(config, args.changed_since)
+        paths = _changed_paths(config, args.changed_since, args.paths, changes)
+        if not paths:
+            print(f"Tidak ada berita atau halaman yang berubah sejak {args.changed_since}; tidak ada yang diperiksa.")
+            return 0
+    report = check(config, paths)
+    if changes is not None:
+        drop_late_edits(report, changes)
     print(format_report(report, args.format))
     failed = report.errors or (args.strict and report.warnings)
     return 1 if failed else 0
+
+
+def _changed_paths(config, ref: str, paths: list[str], changes) -> list[str]:
+    from pipeline.changes import DELETED
+
+    if paths:
+        raise UsageError("PATH dan --changed-since tidak dapat dipakai bersamaan; pilih salah satu.")
+    return [c.path for c in changes if c.status != DELETED]
+
+
+def cmd_preview(args) -> int:
+    """Cetak ringkasan untuk pemeriksa (Markdown): tiap berita, masalahnya, dan teks media sosialnya.
+
+    Tanpa PATH dan --changed-since: semua berita. Ringkasan job di pull request
+    adalah keluaran perintah ini.
+
+    Contoh: portal preview --changed-since origin/main
+            portal preview content/berita/2026/2026-11-20-rapat-paripurna
+    """
+    from pipeline.changes import changed, drop_late_edits
+    from pipeline.preview import summary
+    from pipeline.validate import Report, check
+
+    config = _config()
+    changes = None
+    paths = args.paths
+    if args.changed_since:
+        changes = changed(config, args.changed_since)
+        paths = _changed_paths(config, args.changed_since, args.paths, changes)
+    report = check(config, paths) if paths or changes is None else Report()
+    if changes is not None:
+        drop_late_edits(report, changes)
+    print(summary(config, report, changes, args.changed_since, args.site_url), end="")
+    return 1 if report.errors else 0
 
 
 def cmd_new(args) -> int:
@@ -121,6 +167,14 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "github", "json"), default="text",
                    help="text (bawaan), github (anotasi workflow), json")
     p.add_argument("--strict", action="store_true", help="peringatan juga dianggap gagal")
+    p.add_argument("--changed-since", metavar="REF",
+                   help="hanya berita dan halaman yang berubah sejak cabang/commit REF (misalnya origin/main)")
+
+    p = add("preview", cmd_preview)
+    p.add_argument("paths", nargs="*", metavar="PATH", help="folder berita atau halaman (bawaan: semua)")
+    p.add_argument("--changed-since", metavar="REF",
+                   help="hanya berita dan halaman yang berubah sejak cabang/commit REF (misalnya origin/main)")
+    p.add_argument("--site-url", metavar="URL", help="alamat situs untuk tautan (bawaan: site_url di mkdocs.yml)")
 
     p = add("new", cmd_new)
     p.add_argument("title", metavar="JUDUL", help="judul kegiatan, 10–120 karakter")

@@ -88,14 +88,27 @@ class WebPhoto:
     files: dict[str, str]  # site path -> cache file name
 
 
-def web_photos(item: Item, processed: dict[Path, Processed]) -> list[WebPhoto]:
-    """The item's photos with their staged names (``<article>/foto/<name>-<variant>.<ext>``)."""
-    photos, used = [], set()
+def photo_names(item: Item) -> list[str]:
+    """The site name of each photo of ``item``: ``<article>/foto/<name>-<variant>.<ext>``."""
+    names, used = [], set()
     for index, photo in enumerate(item.photos, start=1):
         name = slugify(Path(photo.file).stem) or f"foto-{index}"
         if name in used:
             name = f"{name}-{index}"
         used.add(name)
+        names.append(name)
+    return names
+
+
+def social_photo_url(item: Item, name: str) -> str:
+    """Site path of a photo's social JPEG (what Instagram and Telegram fetch, X and Facebook upload)."""
+    return f"{item.url}foto/{name}-social.jpg"
+
+
+def web_photos(item: Item, processed: dict[Path, Processed]) -> list[WebPhoto]:
+    """The item's photos with their staged names (``<article>/foto/<name>-<variant>.<ext>``)."""
+    photos = []
+    for photo, name in zip(item.photos, photo_names(item)):
         out = processed[photo.path].outputs
         url = {v.name: f"{item.url}foto/{name}-{v.name}.{v.file.rsplit('.', 1)[1]}" for v in out.values()}
         # Several widths collapse to one when the source is small: list each once.
