@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 import unicodedata
 from pathlib import Path
 
@@ -36,6 +37,8 @@ photos:
   #   credit: Humas Setwan
 social: [{{ social }}]
 draft: false
+# Pengenal tetap untuk media sosial: jangan diubah, jangan disalin ke berita lain.
+id: {{ id }}
 ---
 Tulis narasi berita di sini. Paragraf pertama menjawab apa, siapa, kapan dan
 di mana kegiatan berlangsung. Paragraf berikutnya menjelaskan jalannya
@@ -83,7 +86,8 @@ def new_item(config: Config, title: str, date: dt.date | None = None, category: 
     env.filters["yaml"] = _yaml_string
     text = env.from_string(TEMPLATE).render(
         title=title, date=date.isoformat(), category=category, caption_max=CAPTION_MAX,
-        photos_min=PHOTOS_MIN, social=", ".join(config.social_default))
+        photos_min=PHOTOS_MIN, social=", ".join(config.social_default),
+        id=f"{date.isoformat()}-{secrets.token_hex(3)}")
     folder.mkdir(parents=True)
     (folder / "index.md").write_text(text, encoding="utf-8")
     return folder / "index.md"

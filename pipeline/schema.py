@@ -50,7 +50,12 @@ ITEM_KEYS: dict[str, Key] = {k.name: k for k in (
     Key("social", (list,), False, None, "media sosial tujuan; [] berarti hanya situs",
         "[facebook, instagram, x, telegram]"),
     Key("draft", (bool,), False, False, "true bila belum siap terbit", "false"),
+    Key("id", (str,), False, None, "pengenal tetap berita untuk media sosial (dibuat `portal new`); jangan "
+        "diubah, jangan disalin ke berita lain", "2026-11-20-a1b2c3"),
 )}
+# A stable item id: the publication ledger keys posts by it, so a renamed
+# folder is not posted again. Lowercase letters, digits and hyphens.
+ID_PATTERN = r"[a-z0-9][a-z0-9-]{5,63}"
 
 PHOTO_EXAMPLE = "{file: 01-pembukaan.jpg, alt: Ketua DPRD membuka rapat paripurna}"
 

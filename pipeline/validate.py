@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import os
 import re
 import unicodedata
@@ -71,16 +72,21 @@ def check(config: Config, paths: Iterable[str | Path] = (), today: dt.date | Non
     # Decoding every photo is the slowest rule: remember results by file stat.
     inspect = images.InspectMemo(config.root / INSPECT_CACHE)
     slugs: dict[str, list[Item]] = defaultdict(list)
+    ids: dict[str, list[Item]] = defaultdict(list)
     for item in content.items:
         _parse_folder(item)
         if item.slug:
             slugs[item.slug].append(item)
+        item_id = _declared_id(item)
+        if item_id:
+            ids[item_id].append(item)
     for item in content.items:
         if not scope.covers(item.source):
             continue
         report.items.append(item)
         report.problems.extend(check_item(item, config, today, content.listings.get(item.folder, []), inspect))
         report.problems.extend(_duplicate_slug(item, slugs[item.slug], config.root))
+        report.problems.extend(_duplicate_id(item, ids, config.root))
     for page in content.pages:
         if scope.covers(page.source):
             report.pages.append(page)
@@ -150,6 +156,7 @@ def check_item(item: Item, config: Config, today: dt.date, listing: list[str],
     problems.extend(_text_rules(item, doc, ("location",), meta.get("location"), "location"))
     problems.extend(_caption_rules(item, doc, meta.get("caption")))
     problems.extend(_social_rules(item, doc, meta.get("social")))
+    problems.extend(_id_rules(item, doc, meta.get("id")))
     problems.extend(_photo_rules(item, doc, meta.get("photos"), listing, inspect))
     problems.extend(_narrative_rules(item, doc))
     return problems
@@ -318,6 +325,13 @@ def _caption_rules(item, doc, caption) -> Iterator[Problem]:
         yield _problem(item, doc.line_of("caption"), "caption-too-long",
                        f"Caption berisi {length} karakter; SOP membatasi {schema.CAPTION_MAX} karakter. "
                        f"Pendekkan {length - schema.CAPTION_MAX} karakter.")
+
+
+def _id_rules(item, doc, value) -> Iterator[Problem]:
+    if isinstance(value, str) and not re.fullmatch(schema.ID_PATTERN, value):
+        yield _problem(item, doc.line_of("id"), "id-format",
+                       f"`id` `{_shown(value)}` tidak sah: pakai 6–64 huruf kecil, angka dan tanda hubung, misalnya "
+                       f"`id: {item.folder.name[:10]}-{_suggest_id(item)}`. Id yang sudah terbit jangan diubah.")
 
 
 def _social_rules(item, doc, social) -> Iterator[Problem]:
@@ -507,6 +521,37 @@ def _narrative_rules(owner: Item | Page, doc: Document, *, minimum: int = schema
                        "di mana dan mengapa kegiatan itu penting.")
     for line, rule, message in html_findings(body):
         yield _problem(owner, doc.body_line + line - 1, rule, message)
+
+
+_ID_LINE = re.compile(r"^id:[ \t]*[\"']?([^\"'\s#]+)", re.MULTILINE)
+
+
+def _declared_id(item: Item) -> str | None:
+    # A quick look at every item, checked or not: a copied folder keeps its
+    # original's id, and only the whole tree shows the clash.
+    try:
+        with open(item.source, "rb") as f:
+            head = f.read(65536).decode("utf-8", "replace")
+    except OSError:
+        return None
+    end = head.find("\n---", 3)
+    match = _ID_LINE.search(head, 0, end if end > 0 else len(head))
+    return match.group(1) if match else None
+
+
+def _duplicate_id(item: Item, ids: dict[str, list[Item]], root: Path) -> Iterator[Problem]:
+    item_id = item.meta.get("id") if item.doc else None
+    others = [o for o in ids.get(item_id, []) if o is not item] if isinstance(item_id, str) else []
+    if others:
+        names = ", ".join(rel(o.folder, root) for o in others)
+        yield _problem(item, item.doc.line_of("id"), "id-duplicate",
+                       f"`id: {item_id}` juga dipakai oleh {names}. Setiap berita harus punya id sendiri; berita "
+                       "yang disalin ikut menyalin id-nya. Ganti id berita yang belum terbit, misalnya "
+                       f"`id: {item.folder.name[:10]}-{_suggest_id(item)}`.")
+
+
+def _suggest_id(item: Item) -> str:
+    return hashlib.sha256(item.folder.name.encode()).hexdigest()[:6]
 
 
 def _duplicate_slug(item: Item, same: list[Item], root: Path) -> Iterator[Problem]:
