@@ -129,6 +129,36 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_publish(args) -> int:
+    """Unggah berita yang sudah terbit di situs ke media sosial, masing-masing tepat sekali.
+
+    Kredensial dibaca dari environment (FACEBOOK_PAGE_ID, FACEBOOK_PAGE_TOKEN,
+    INSTAGRAM_USER_ID, INSTAGRAM_TOKEN, X_ACCESS_TOKEN, TELEGRAM_BOT_TOKEN,
+    TELEGRAM_CHAT_ID); platform tanpa kredensial dilewati. Catatan publikasi
+    ada di cabang git portal-ledger (atau --ledger PATH).
+
+    Contoh: portal publish --dry-run
+            portal publish --only facebook,telegram --ledger publikasi.jsonl
+    """
+    from pipeline.config import PLATFORMS
+    from pipeline.publish import publish
+    from pipeline.validate import check
+
+    only = None
+    if args.only:
+        only = [p.strip() for p in args.only.split(",") if p.strip()]
+        unknown = [p for p in only if p not in PLATFORMS]
+        if unknown:
+            raise UsageError(f"--only: platform {', '.join(unknown)} tidak dikenal; pilih dari {', '.join(PLATFORMS)}.")
+    config = _config()
+    report = check(config, [args.item] if args.item else [])
+    broken = {p.file.rsplit("/", 1)[0] for p in report.problems if p.severity == "error"}
+    items = [i for i in report.items if i.rel.rsplit("/", 1)[0] not in broken]
+    for folder in sorted(broken):
+        print(f"Dilewati karena ada galat (jalankan `portal check {folder}`): {folder}")
+    return publish(config, items, dry=args.dry_run, only=only, site_url=args.site_url, ledger_path=args.ledger)
+
+
 def cmd_serve(args) -> int:
     """Pratinjau langsung di http://127.0.0.1:8000; perubahan konten tampil otomatis.
 
@@ -183,6 +213,14 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = add("build", cmd_build)
     p.add_argument("--site-dir", type=Path, default=None, help="folder hasil (bawaan: site/)")
+
+    p = add("publish", cmd_publish)
+    p.add_argument("--dry-run", action="store_true", help="tampilkan persis yang akan dikirim, tanpa mengirim")
+    p.add_argument("--only", metavar="PLATFORM,...", help="hanya platform ini: facebook,instagram,x,telegram")
+    p.add_argument("--item", metavar="PATH", help="hanya berita di folder ini")
+    p.add_argument("--site-url", metavar="URL", help="alamat situs (bawaan: site_url di mkdocs.yml)")
+    p.add_argument("--ledger", type=Path, metavar="PATH",
+                   help="catatan publikasi di berkas lokal ini (bawaan: cabang git portal-ledger)")
 
     p = add("serve", cmd_serve)
     p.add_argument("--host", default="127.0.0.1")

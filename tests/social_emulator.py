@@ -1,0 +1,591 @@
+"""HTTP emulators of the four social APIs, real servers on 127.0.0.1 for the publish tests.
+
+Each follows its platform's documented contract closely enough to refuse
+what the real one refuses (parameters, auth, counts, lengths, JPEG-only and
+aspect ratio for Instagram), fetches photo URLs itself as Meta and Telegram
+do, keeps what was posted, and injects faults on request:
+
+    fb.inject("feed", "drop_after_commit")       # commit, then close the socket
+    x.inject("tweets", "rate_limit", wait=1)     # 429 with x-rate-limit-reset
+    ig.status_sequence = ["IN_PROGRESS", "FINISHED"]
+    emu.on_commit = callback                     # runs after a post is stored, before the reply
+
+Faults: rate_limit, server_error, drop_after_commit, expired_token, duplicate.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import re
+import threading
+import time
+import unicodedata
+from email.parser import BytesParser
+from email.policy import HTTP
+from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+from PIL import Image
+
+_ids = itertools.count(1_000_001)
+
+
+class Reply(Exception):
+    """Raised by a handler to answer with ``status``, a JSON ``body`` and ``headers``."""
+
+    def __init__(self, status, body, headers=None):
+        self.status, self.body, self.headers = status, body, headers or {}
+
+
+class Drop(Exception):
+    """Close the connection without answering."""
+
+
+class Emulator:
+    """A platform API on 127.0.0.1: routes, state, fault queue."""
+
+    def __init__(self, site_hosts=("127.0.0.1",)):
+        self.site_hosts = site_hosts
+        self.posts: list[dict] = []
+        self.requests: list[dict] = []
+        self.faults: list[list] = []  # [endpoint, fault, times, opts]
+        self.on_commit = None
+        self.lock = threading.Lock()
+        emulator = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                emulator._handle(self, "GET")
+
+            def do_POST(self):
+                emulator._handle(self, "POST")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.root = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def inject(self, endpoint: str, fault: str, times: int = 1, **opts):
+        self.faults.append([endpoint, fault, times, opts])
+
+    def calls(self, endpoint: str) -> int:
+        return sum(r["endpoint"] == endpoint for r in self.requests)
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _handle(self, handler, method):
+        url = urlsplit(handler.path)
+        length = int(handler.headers.get("Content-Length") or 0)
+        raw = handler.rfile.read(length) if length else b""
+        form, files, body = self._parse(handler.headers.get("Content-Type", ""), raw)
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        request = {"method": method, "path": url.path, "query": query, "form": form, "json": body,
+                   "files": files, "headers": dict(handler.headers), "endpoint": None}
+        try:
+            try:
+                endpoint, action = self.route(method, url.path, request)
+                request["endpoint"] = endpoint
+                self.requests.append(request)
+                self.authorize(request)
+                fault = self._fault(endpoint)
+                if fault:
+                    self.fail(fault[1], fault[3], endpoint)
+                result = action()
+                status, payload, headers = (200, result, {}) if not isinstance(result, tuple) else result
+            except Reply as reply:
+                status, payload, headers = reply.status, reply.body, reply.headers
+            self._send(handler, status, payload, headers)
+        except Drop:
+            handler.close_connection = True
+            try:
+                handler.connection.shutdown(2)
+            except OSError:
+                pass
+
+    def commit(self, post: dict, endpoint: str) -> None:
+        """Store ``post``; then a pending drop_after_commit drops the reply."""
+        with self.lock:
+            self.posts.append(post)
+        if self.on_commit:
+            self.on_commit(post)
+        for fault in self.faults:
+            if fault[0] == endpoint and fault[1] == "drop_after_commit" and fault[2] > 0:
+                fault[2] -= 1
+                raise Drop()
+
+    def _fault(self, endpoint):
+        for fault in self.faults:
+            if fault[0] == endpoint and fault[2] > 0 and fault[1] != "drop_after_commit":
+                fault[2] -= 1
+                return fault
+        return None
+
+    @staticmethod
+    def _parse(ctype, raw):
+        form, files, body = {}, {}, None
+        if ctype.startswith("application/json") and raw:
+            body = json.loads(raw)
+        elif ctype.startswith("application/x-www-form-urlencoded"):
+            form = {k: v[0] for k, v in parse_qs(raw.decode(), keep_blank_values=True).items()}
+        elif ctype.startswith("multipart/form-data"):
+            message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {ctype}\r\n\r\n".encode() + raw)
+            for part in message.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                payload = part.get_payload(decode=True) or b""
+                if part.get_filename():
+                    files[name] = payload
+                else:
+                    form[name] = payload.decode()
+        return form, files, body
+
+    @staticmethod
+    def _send(handler, status, payload, headers):
+        data = json.dumps(payload).encode()
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        for key, value in headers.items():
+            handler.send_header(key, value)
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    def fetch_image(self, url: str) -> dict | None:
+        """Download ``url`` as the platform would; None when it is not a reachable image."""
+        host = urlsplit(url).hostname
+        if host not in self.site_hosts:
+            return None
+        try:
+            response = requests.get(url, timeout=10)
+        except requests.RequestException:
+            return None
+        if response.status_code != 200:
+            return None
+        try:
+            image = Image.open(io.BytesIO(response.content))
+            image.load()
+        except Exception:
+            return None
+        return {"url": url, "bytes": len(response.content), "width": image.width, "height": image.height,
+                "format": image.format}
+
+
+# ---------------------------------------------------------------------- Graph API (Facebook, Instagram)
+
+class _Graph(Emulator):
+    def __init__(self, token, owner_id, site_hosts=("127.0.0.1",)):
+        super().__init__(site_hosts)
+        self.token, self.owner = token, owner_id
+        self.url = f"{self.root}/v21.0"
+
+    def authorize(self, request):
+        header = request["headers"].get("Authorization", "")
+        given = header[7:] if header.startswith("Bearer ") else request["form"].get("access_token") or \
+            request["query"].get("access_token")
+        if given != self.token:
+            raise Reply(400, self.error("Invalid OAuth access token - Cannot parse access token", 190))
+
+    @staticmethod
+    def error(message, code, subcode=None, transient=False):
+        error = {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "Atrace"}
+        if subcode:
+            error["error_subcode"] = subcode
+        if transient:
+            error["is_transient"] = True
+        return {"error": error}
+
+    def fail(self, fault, opts, endpoint):
+        wait = opts.get("wait", 1)
+        if fault == "rate_limit":
+            usage = json.dumps({self.owner: [{"type": "pages", "call_count": 100, "total_cputime": 10,
+                                              "total_time": 10, "estimated_time_to_regain_access": 0}]})
+            raise Reply(429, self.error("(#4) Application request limit reached", 4),
+                        {"X-App-Usage": '{"call_count":100,"total_time":20,"total_cputime":20}',
+                         "X-Business-Use-Case-Usage": usage, "Retry-After": str(wait)})
+        if fault == "server_error":
+            raise Reply(500, self.error("An unexpected error has occurred. Please retry your request later.", 2,
+                                        transient=True))
+        if fault == "expired_token":
+            raise Reply(400, self.error("Error validating access token: Session has expired on Friday, "
+                                        "20-Nov-26 10:00:00 PST.", 190, 463))
+        if fault == "duplicate":
+            raise Reply(400, self.error("Duplicate status message", 506))
+        raise AssertionError(f"unknown fault {fault}")
+
+    def route(self, method, path, request):
+        path = re.sub(r"^/v\d+\.\d+", "", path)
+        parts = [p for p in path.split("/") if p]
+        return self.graph_route(method, parts, request)
+
+
+class FacebookEmulator(_Graph):
+    """A Facebook Page: unpublished photos, then a feed post with attached_media."""
+
+    def __init__(self, token="fb-token", page_id="1001", site_hosts=("127.0.0.1",)):
+        super().__init__(token, page_id, site_hosts)
+        self.photos: dict[str, dict] = {}
+
+    def graph_route(self, method, parts, request):
+        if len(parts) != 2 or parts[0] != self.owner:
+            raise Reply(400, self.error("(#100) Unsupported request", 100))
+        if method == "POST" and parts[1] == "photos":
+            return "photos", lambda: self.upload(request["form"])
+        if method == "POST" and parts[1] == "feed":
+            return "feed", lambda: self.feed(request["form"])
+        if method == "GET" and parts[1] in ("feed", "posts"):
+            return "feed_read", lambda: self.read(request["query"])
+        raise Reply(400, self.error("(#100) Unsupported request", 100))
+
+    def upload(self, form):
+        if form.get("published") != "false" or not form.get("url"):
+            raise Reply(400, self.error("(#100) url and published=false are required here", 100))
+        image = self.fetch_image(form["url"])
+        if image is None:
+            raise Reply(400, self.error("(#324) Missing or invalid image file", 324))
+        photo_id = str(next(_ids))
+        self.photos[photo_id] = {**image, "alt": form.get("alt_text_custom", ""), "used": False}
+        return {"id": photo_id}
+
+    def feed(self, form):
+        message = form.get("message", "")
+        if not message:
+            raise Reply(400, self.error("(#100) message is required", 100))
+        keys = sorted((k for k in form if k.startswith("attached_media")), key=lambda k: int(k[15:-1] or 0))
+        media = [json.loads(form[k])["media_fbid"] for k in keys]
+        if not media or any(m not in self.photos or self.photos[m]["used"] for m in media):
+            raise Reply(400, self.error("(#100) attached_media must name unpublished photos of this Page", 100))
+        for m in media:
+            self.photos[m]["used"] = True
+        post_id = f"{self.owner}_{next(_ids)}"
+        self.commit({"id": post_id, "message": message, "media": [self.photos[m] for m in media],
+                     "created_time": time.time()}, "feed")
+        return {"id": post_id}
+
+    def read(self, query):
+        limit = min(int(query.get("limit", 25)), 100)
+        data = [{"id": p["id"], "message": p["message"],
+                 "permalink_url": f"https://www.facebook.com/{p['id']}"} for p in reversed(self.posts)]
+        return {"data": data[:limit], "paging": {}}
+
+
+class InstagramEmulator(_Graph):
+    """An Instagram professional account: carousel containers, status, media_publish, the limit."""
+
+    def __init__(self, token="ig-token", user_id="2002", site_hosts=("127.0.0.1",), quota_total=100):
+        super().__init__(token, user_id, site_hosts)
+        self.containers: dict[str, dict] = {}
+        self.media: dict[str, dict] = {}
+        self.status_sequence = ["FINISHED"]
+        self.quota_usage, self.quota_total = 0, quota_total
+
+    def graph_route(self, method, parts, request):
+        if parts[:1] == [self.owner] and len(parts) == 2:
+            if method == "POST" and parts[1] == "media":
+                return "media", lambda: self.create(request["form"])
+            if method == "POST" and parts[1] == "media_publish":
+                return "publish", lambda: self.publish(request["form"])
+            if method == "GET" and parts[1] == "content_publishing_limit":
+                return "limit", lambda: {"data": [{"quota_usage": self.quota_usage, "config": {
+                    "quota_total": self.quota_total, "quota_duration": 86400}}]}
+        if method == "GET" and len(parts) == 1 and parts[0] in self.containers:
+            return "status", lambda: self.status(parts[0])
+        if method == "GET" and len(parts) == 1 and parts[0] in self.media:
+            return "media_read", lambda: {"id": parts[0], **{k: self.media[parts[0]][k] for k in ("permalink",)}}
+        raise Reply(400, self.error("(#100) Unsupported request", 100))
+
+    def create(self, form):
+        if form.get("is_carousel_item") == "true":
+            image = self.fetch_image(form.get("image_url", ""))
+            if image is None:
+                raise Reply(400, self.error("Media download has failed.", 9004, 2207052))
+            if image["format"] != "JPEG":
+                raise Reply(400, self.error("Only photos in JPEG format are supported.", 9004, 2207052))
+            ratio = image["width"] / image["height"]
+            if not 0.8 <= ratio <= 1.91 or image["width"] > 1440 or image["bytes"] > 8 * 1024 * 1024:
+                raise Reply(400, self.error("The aspect ratio is not supported.", 36003, 2207009))
+            cid = str(next(_ids))
+            self.containers[cid] = {"kind": "child", "image": {**image, "alt": form.get("alt_text", "")},
+                                    "used": False}
+            return {"id": cid}
+        if form.get("media_type") == "CAROUSEL":
+            children = [c for c in form.get("children", "").split(",") if c]
+            caption = form.get("caption", "")
+            if not 2 <= len(children) <= 10 or any(c not in self.containers or self.containers[c]["kind"] != "child"
+                                                   or self.containers[c]["used"] for c in children):
+                raise Reply(400, self.error("(#100) children must be 2 to 10 unused carousel items", 100))
+            if len(caption) > 2200 or caption.count("#") > 30 or caption.count("@") > 20:
+                raise Reply(400, self.error("(#100) The caption is too long or has too many hashtags", 100))
+            for c in children:
+                self.containers[c]["used"] = True
+            cid = str(next(_ids))
+            self.containers[cid] = {"kind": "carousel", "children": children, "caption": caption, "reads": 0,
+                                    "status": None}
+            return {"id": cid}
+        raise Reply(400, self.error("(#100) image_url with is_carousel_item, or media_type=CAROUSEL", 100))
+
+    def _status(self, cid):
+        c = self.containers[cid]
+        if c["kind"] != "carousel":
+            return "FINISHED"
+        if c["status"] == "PUBLISHED":
+            return "PUBLISHED"
+        return self.status_sequence[min(c["reads"], len(self.status_sequence) - 1)]
+
+    def status(self, cid):
+        value = self._status(cid)
+        c = self.containers[cid]
+        if c["kind"] == "carousel" and c["status"] != "PUBLISHED":
+            c["reads"] += 1
+        return {"status_code": value, "id": cid}
+
+    def publish(self, form):
+        cid = form.get("creation_id", "")
+        c = self.containers.get(cid)
+        if not c or c["kind"] != "carousel":
+            raise Reply(400, self.error("(#100) creation_id is not a carousel container", 100))
+        if c["status"] == "PUBLISHED":
+            raise Reply(400, self.error("The media has already been published", 9007, 2207008))
+        if self._status(cid) != "FINISHED":
+            raise Reply(400, self.error("Media ID is not available", 9007, 2207027))
+        if self.quota_usage >= self.quota_total:
+            raise Reply(400, self.error("Application request limit reached", 9, 2207042))
+        self.quota_usage += 1
+        c["status"] = "PUBLISHED"
+        media_id = str(next(_ids))
+        self.media[media_id] = {"permalink": f"https://www.instagram.com/p/C{media_id}/"}
+        self.commit({"id": media_id, "caption": c["caption"], "container": cid,
+                     "media": [self.containers[ch]["image"] for ch in c["children"]]}, "publish")
+        return {"id": media_id}
+
+
+# ---------------------------------------------------------------------- X API v2
+
+LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+URL_RE = re.compile(r"https?://\S+")
+
+
+def weighted_length(text: str) -> int:
+    """twitter-text 3: URLs 23, code points in the light ranges 1, anything else 2."""
+    text = unicodedata.normalize("NFC", text)
+    rest = URL_RE.sub("", text)
+    return 23 * len(URL_RE.findall(text)) + sum(1 if any(a <= ord(c) <= b for a, b in LIGHT) else 2 for c in rest)
+
+
+class XEmulator(Emulator):
+    """An X account with an OAuth 2.0 user token."""
+
+    def __init__(self, token="x-token", user_id="42", username="dprdcontoh"):
+        super().__init__()
+        self.token, self.user_id, self.username = token, user_id, username
+        self.url = self.root
+        self.media: dict[str, dict] = {}
+
+    def authorize(self, request):
+        if request["headers"].get("Authorization") != f"Bearer {self.token}":
+            raise Reply(401, {"title": "Unauthorized", "type": "about:blank", "status": 401,
+                              "detail": "Unauthorized"})
+
+    def fail(self, fault, opts, endpoint):
+        if fault == "rate_limit":
+            reset = int(time.time()) + opts.get("wait", 1)
+            raise Reply(429, {"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank",
+                              "status": 429}, {"x-rate-limit-limit": "100", "x-rate-limit-remaining": "0",
+                                               "x-rate-limit-reset": str(reset)})
+        if fault == "server_error":
+            raise Reply(500, {"title": "Internal Server Error", "status": 500, "type": "about:blank",
+                              "detail": "Something went wrong"})
+        if fault == "expired_token":
+            self.authorize({"headers": {}})
+        if fault == "duplicate":
+            raise self.duplicate()
+        raise AssertionError(fault)
+
+    @staticmethod
+    def duplicate():
+        return Reply(403, {"detail": "You are not allowed to create a Tweet with duplicate content.",
+                           "type": "about:blank", "title": "Forbidden", "status": 403})
+
+    @staticmethod
+    def invalid(detail):
+        return Reply(400, {"title": "Invalid Request", "detail": detail, "type": "about:blank", "status": 400})
+
+    def route(self, method, path, request):
+        if method == "POST" and path == "/2/media/upload":
+            return "media_upload", lambda: self.upload(request)
+        if method == "POST" and path == "/2/media/metadata":
+            return "metadata", lambda: self.metadata(request["json"] or {})
+        if method == "POST" and path == "/2/tweets":
+            return "tweets", lambda: self.tweet(request["json"] or {})
+        if method == "GET" and path == "/2/users/me":
+            return "me", lambda: {"data": {"id": self.user_id, "name": "DPRD", "username": self.username}}
+        if method == "GET" and path == f"/2/users/{self.user_id}/tweets":
+            return "timeline", lambda: self.timeline(request["query"])
+        raise Reply(404, {"title": "Not Found", "status": 404, "type": "about:blank", "detail": path})
+
+    def upload(self, request):
+        if request["form"].get("media_category") != "tweet_image" or "media" not in request["files"]:
+            raise self.invalid("media (file) and media_category=tweet_image are required")
+        data = request["files"]["media"]
+        try:
+            image = Image.open(io.BytesIO(data))
+            image.load()
+        except Exception:
+            raise self.invalid("media is not a supported image") from None
+        if image.format not in ("JPEG", "PNG", "WEBP", "GIF") or len(data) > 5 * 1024 * 1024:
+            raise self.invalid("image too large or unsupported")
+        media_id = str(next(_ids))
+        self.media[media_id] = {"bytes": len(data), "width": image.width, "height": image.height,
+                                "format": image.format, "alt": "", "used": False}
+        return {"data": {"id": media_id, "media_key": f"3_{media_id}", "size": len(data),
+                         "expires_after_secs": 86400, "image": {"image_type": "image/jpeg", "w": image.width,
+                                                                "h": image.height}}}
+
+    def metadata(self, body):
+        media = self.media.get(str(body.get("id")))
+        alt = ((body.get("metadata") or {}).get("alt_text") or {}).get("text", "")
+        if media is None or len(alt) > 1000:
+            raise self.invalid("unknown media id or alt text over 1000 characters")
+        media["alt"] = alt
+        return {"data": {"id": body["id"], "associated_metadata": body["metadata"]}}
+
+    def tweet(self, body):
+        text = body.get("text", "")
+        ids = [str(i) for i in ((body.get("media") or {}).get("media_ids") or [])]
+        if not 1 <= len(ids) <= 4 or any(i not in self.media or self.media[i]["used"] for i in ids):
+            raise self.invalid("media_ids must hold 1 to 4 unused uploaded media")
+        if weighted_length(text) > 280:
+            raise self.invalid("Your Tweet text is too long. For more information on how X determines text "
+                               "length see https://github.com/twitter/twitter-text.")
+        if any(p["text"] == text for p in self.posts):
+            raise self.duplicate()
+        for i in ids:
+            self.media[i]["used"] = True
+        tweet_id = str(next(_ids))
+        self.commit({"id": tweet_id, "text": text, "media": [self.media[i] for i in ids]}, "tweets")
+        return 201, {"data": {"id": tweet_id, "text": URL_RE.sub("https://t.co/abcdefghij", text),
+                              "edit_history_tweet_ids": [tweet_id]}}, {}
+
+    def timeline(self, query):
+        limit = min(max(int(query.get("max_results", 10)), 5), 100)
+        data = []
+        for p in reversed(self.posts):
+            urls = [{"url": "https://t.co/abcdefghij", "expanded_url": u} for u in URL_RE.findall(p["text"])]
+            data.append({"id": p["id"], "text": URL_RE.sub("https://t.co/abcdefghij", p["text"]),
+                         "entities": {"urls": urls}})
+        return {"data": data[:limit], "meta": {"result_count": min(len(data), limit)}}
+
+
+# ---------------------------------------------------------------------- Telegram Bot API
+
+class _Caption(HTMLParser):
+    ALLOWED = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "tg-spoiler",
+               "span", "blockquote"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.text, self.bad = "", None
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.ALLOWED:
+            self.bad = f"Unsupported start tag \"{tag}\""
+
+    def handle_data(self, data):
+        self.text += data
+
+
+def parse_caption(caption: str) -> str:
+    """Telegram-HTML ``caption`` as visible text; Reply 400 when Telegram could not parse it."""
+    if re.search(r"<(?![a-zA-Z/])|&(?!(lt|gt|amp|quot|#\d+);)", caption):
+        raise Reply(400, {"ok": False, "error_code": 400,
+                          "description": "Bad Request: can't parse entities: unexpected character"})
+    parser = _Caption()
+    parser.feed(caption)
+    parser.close()
+    if parser.bad:
+        raise Reply(400, {"ok": False, "error_code": 400,
+                          "description": f"Bad Request: can't parse entities: {parser.bad}"})
+    return parser.text
+
+
+class TelegramEmulator(Emulator):
+    """A bot posting albums to one channel."""
+
+    def __init__(self, token="123456:ABC-DEF_sentinel", chat_id="-1001234567890", site_hosts=("127.0.0.1",)):
+        super().__init__(site_hosts)
+        self.token, self.chat_id, self.url = token, chat_id, self.root
+        self.message_ids = itertools.count(100)
+
+    def route(self, method, path, request):
+        match = re.fullmatch(r"/bot([^/]+)/(\w+)", path)
+        if not match:
+            raise Reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+        request["token"] = match.group(1)
+        if match.group(2) == "sendMediaGroup" and method == "POST":
+            return "sendMediaGroup", lambda: self.send(request["json"] or request["form"])
+        raise Reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+
+    def authorize(self, request):
+        if request.get("token") != self.token:
+            raise Reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+
+    def fail(self, fault, opts, endpoint):
+        if fault == "rate_limit":
+            wait = opts.get("wait", 1)
+            raise Reply(429, {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {wait}",
+                              "parameters": {"retry_after": wait}})
+        if fault == "server_error":
+            raise Reply(500, {"ok": False, "error_code": 500, "description": "Internal Server Error"})
+        if fault == "expired_token":
+            raise Reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+        raise AssertionError(fault)
+
+    def send(self, body):
+        if str(body.get("chat_id")) != self.chat_id:
+            raise Reply(400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"})
+        media = body.get("media")
+        media = json.loads(media) if isinstance(media, str) else media
+        if not isinstance(media, list) or not 2 <= len(media) <= 10:
+            raise Reply(400, {"ok": False, "error_code": 400,
+                              "description": "Bad Request: media group must contain 2-10 items"})
+        caption = ""
+        if media[0].get("caption"):
+            caption = parse_caption(media[0]["caption"]) if media[0].get("parse_mode") == "HTML" \
+                else media[0]["caption"]
+            if len(caption.encode("utf-16-le")) // 2 > 1024:
+                raise Reply(400, {"ok": False, "error_code": 400,
+                                  "description": "Bad Request: message caption is too long"})
+        images = []
+        for entry in media:
+            image = self.fetch_image(entry.get("media", "")) if entry.get("type") == "photo" else None
+            if image is None:
+                raise Reply(400, {"ok": False, "error_code": 400,
+                                  "description": "Bad Request: failed to get HTTP URL content"})
+            images.append(image)
+        group = str(next(_ids))
+        messages = [{"message_id": next(self.message_ids), "date": int(time.time()), "media_group_id": group,
+                     "chat": {"id": int(self.chat_id), "type": "channel"}, "photo": [{"width": i["width"]}]}
+                    for i in images]
+        messages[0]["caption"] = caption
+        self.commit({"id": str(messages[0]["message_id"]), "caption": caption, "media": images}, "sendMediaGroup")
+        return {"ok": True, "result": messages}

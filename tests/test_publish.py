@@ -1,0 +1,322 @@
+"""`portal publish` against emulators of the four APIs (tests/social_emulator.py): exactly once.
+
+A two-item site is built once and served on 127.0.0.1; the emulators fetch
+its photos as Meta and Telegram do. Every scenario runs `portal publish` as
+a subprocess (as CI does) any number of times and then counts the posts.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from social_emulator import FacebookEmulator, InstagramEmulator, TelegramEmulator, XEmulator
+
+REPO = Path(__file__).resolve().parent.parent
+ITEMS = {"2026-11-20-rapat-paripurna-penetapan-apbd-2027": ["facebook", "instagram", "x", "telegram"],
+         "2026-11-12-rdp-komisi-iv-dinas-kesehatan-layanan-puskesmas": ["facebook", "telegram"]}
+SENTINELS = {"FACEBOOK_PAGE_TOKEN": "fb-SENTINEL-7c1d", "INSTAGRAM_TOKEN": "ig-SENTINEL-93ab",
+             "X_ACCESS_TOKEN": "x-SENTINEL-55e0", "TELEGRAM_BOT_TOKEN": "123456:tg-SENTINEL-0f9e"}
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The built two-item project, its site served on 127.0.0.1."""
+    project = tmp_path_factory.mktemp("publish")
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", project / "overrides")
+    for name in ITEMS:
+        shutil.copytree(REPO / "content/berita/2026" / name, project / "content/berita/2026" / name)
+    result = subprocess.run([sys.executable, "-m", "pipeline", "build"], cwd=project, capture_output=True,
+                            text=True, env={**os.environ, "PORTAL_TODAY": "2026-11-20"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(project / "site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield project, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture
+def apis():
+    emulators = {"facebook": FacebookEmulator(token=SENTINELS["FACEBOOK_PAGE_TOKEN"]),
+                 "instagram": InstagramEmulator(token=SENTINELS["INSTAGRAM_TOKEN"]),
+                 "x": XEmulator(token=SENTINELS["X_ACCESS_TOKEN"]),
+                 "telegram": TelegramEmulator(token=SENTINELS["TELEGRAM_BOT_TOKEN"])}
+    for emulator in emulators.values():
+        emulator.start()
+    yield emulators
+    for emulator in emulators.values():
+        emulator.stop()
+
+
+@pytest.fixture
+def run(site, apis, tmp_path):
+    """``run(*args)``: one `portal publish` in the built project with a ledger file in tmp_path."""
+    project, url = site
+    ledger = tmp_path / "ledger.jsonl"
+    env = {**os.environ, **SENTINELS, "PORTAL_TODAY": "2026-11-21",
+           "FACEBOOK_PAGE_ID": apis["facebook"].owner, "FACEBOOK_GRAPH_URL": apis["facebook"].url,
+           "INSTAGRAM_USER_ID": apis["instagram"].owner, "INSTAGRAM_GRAPH_URL": apis["instagram"].url,
+           "X_API_URL": apis["x"].url, "TELEGRAM_API_URL": apis["telegram"].url,
+           "TELEGRAM_CHAT_ID": apis["telegram"].chat_id}
+
+    def run(*args, popen=False, cwd=None):
+        cmd = [sys.executable, "-m", "pipeline", "publish", "--site-url", url, *args]
+        if cwd is None and "--ledger" not in args:
+            cmd += ["--ledger", str(ledger)]
+        if popen:
+            return subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True)
+        result = subprocess.run(cmd, cwd=cwd or project, capture_output=True, text=True, env=env, timeout=120)
+        run.outputs.append(result.stdout + result.stderr)
+        assert "Traceback" not in result.stderr, result.stderr
+        return result
+
+    run.outputs, run.ledger, run.env = [], ledger, env
+    return run
+
+
+def counts(apis) -> dict[str, dict[str, int]]:
+    """Posts per platform per item, found by the item's article URL in what was posted."""
+    out = {}
+    for platform, emulator in apis.items():
+        texts = [p.get("message") or p.get("caption") or p.get("text") or "" for p in emulator.posts]
+        out[platform] = {name: sum(name[11:] in t or _slug_url(name) in t for t in texts) for name in ITEMS}
+    return out
+
+
+def _slug_url(name: str) -> str:
+    return f"berita/2026/{name[11:]}/"
+
+
+def assert_exactly_once(apis):
+    for platform, by_item in counts(apis).items():
+        for name, n in by_item.items():
+            expected = 1 if platform in ITEMS[name] else 0
+            # Telegram's caption links the article in an <a>: the visible text names no URL.
+            if platform == "telegram":
+                n = sum(1 for p in apis["telegram"].posts if p["caption"].startswith(_title(name)))
+            assert n == expected, (platform, name, n, counts(apis))
+
+
+def _title(name: str) -> str:
+    text = (REPO / "content/berita/2026" / name / "index.md").read_text(encoding="utf-8")
+    return next(line[7:] for line in text.splitlines() if line.startswith("title: "))
+
+
+def test_posts_every_item_once_following_each_contract(run, apis):
+    first = run()
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert_exactly_once(apis)
+    fb = apis["facebook"].posts
+    assert all(m["format"] == "JPEG" and m["alt"] for p in fb for m in p["media"])
+    assert [len(p["media"]) for p in fb] == [4, 6]  # oldest item first, every photo
+    ig = apis["instagram"].posts[0]
+    assert len(ig["media"]) == 6 and all(m["format"] == "JPEG" and 0.8 <= m["width"] / m["height"] <= 1.91
+                                         for m in ig["media"])
+    assert all(m["alt"] for m in ig["media"])
+    x = apis["x"].posts[0]
+    assert len(x["media"]) == 4 and all(m["alt"] for m in x["media"])
+    assert x["text"].endswith("/berita/2026/rapat-paripurna-penetapan-apbd-2027/")
+    assert apis["telegram"].posts[0]["caption"].endswith("Baca selengkapnya")
+    # The ledger: PLANNED, ATTEMPTING, POSTED for each of the 6 (item, platform) pairs.
+    records = [json.loads(line) for line in run.ledger.read_text(encoding="utf-8").splitlines()]
+    assert [r["state"] for r in records] == ["PLANNED", "ATTEMPTING", "POSTED"] * 6
+    assert {r["item"] for r in records} == {"2026-11-20-196bee", "2026-11-12-f70ede"}
+    assert "| POSTED" in first.stdout
+    # Any number of re-runs posts nothing more.
+    for _ in range(2):
+        again = run()
+        assert again.returncode == 0
+        assert again.stdout.strip().endswith("Tidak ada yang perlu diunggah: semua berita sudah terunggah ke "
+                                             "media sosialnya.")
+    assert_exactly_once(apis)
+
+
+def test_dry_run_prints_what_each_platform_gets_and_calls_nothing(run, apis):
+    result = run("--dry-run")
+    assert result.returncode == 0
+    assert "=== X · content/berita/2026/2026-11-20-rapat-paripurna-penetapan-apbd-2027 (" in result.stdout
+    assert "foto: http://127.0.0.1:" in result.stdout and "-social.jpg  (alt: " in result.stdout
+    assert result.stdout.endswith("Uji coba: 6 unggahan akan dikirim; tidak ada yang dikirim sekarang.\n")
+    assert all(not e.requests for e in apis.values())
+
+
+FAULTS = [
+    ("facebook", "feed", "rate_limit"), ("facebook", "photos", "server_error"),
+    ("facebook", "feed", "server_error"), ("facebook", "feed", "drop_after_commit"),
+    ("instagram", "media", "rate_limit"), ("instagram", "publish", "drop_after_commit"),
+    ("instagram", "publish", "server_error"),
+    ("x", "tweets", "rate_limit"), ("x", "media_upload", "server_error"), ("x", "tweets", "drop_after_commit"),
+    ("x", "tweets", "server_error"),
+    ("telegram", "sendMediaGroup", "rate_limit"), ("telegram", "sendMediaGroup", "server_error"),
+]
+
+
+@pytest.mark.parametrize("platform, endpoint, fault", FAULTS)
+def test_transient_faults_end_with_exactly_one_post(run, apis, platform, endpoint, fault):
+    apis[platform].inject(endpoint, fault, wait=1)
+    first = run()
+    assert first.returncode == 0, first.stdout + first.stderr
+    run()
+    assert_exactly_once(apis)
+
+
+def test_telegram_dropped_after_commit_is_unknown_never_reposted(run, apis):
+    apis["telegram"].inject("sendMediaGroup", "drop_after_commit")
+    first = run("--only", "telegram")
+    assert first.returncode == 1
+    assert "UNKNOWN" in first.stdout and "periksa kanal secara manual" in first.stdout
+    assert run("--only", "telegram").returncode == 1  # still reported, still not reposted
+    assert len(apis["telegram"].posts) == 2  # the dropped one (first item) and the second item
+    assert_exactly_once({"telegram": apis["telegram"]})
+
+
+def test_expired_token_stops_that_platform_only_and_the_next_run_catches_up(run, apis):
+    apis["x"].inject("media_upload", "expired_token")
+    first = run()
+    assert first.returncode == 1
+    assert "token X ditolak (HTTP 401: Unauthorized); perbarui secret-nya" in first.stdout
+    assert len(apis["x"].posts) == 0 and len(apis["facebook"].posts) == 2 and len(apis["instagram"].posts) == 1
+    assert run().returncode == 0
+    assert_exactly_once(apis)
+
+
+def test_graph_error_190_is_an_expired_token(run, apis):
+    apis["facebook"].inject("photos", "expired_token")
+    first = run("--only", "facebook")
+    assert first.returncode == 1
+    assert "token Facebook ditolak (HTTP 400: Error validating access token: Session has expired" in first.stdout
+    assert run("--only", "facebook").returncode == 0
+    assert len(apis["facebook"].posts) == 2
+
+
+def test_duplicate_content_found_on_the_platform_is_posted_not_failed(run, apis, tmp_path):
+    assert run("--only", "x").returncode == 0
+    # The ledger is lost: X refuses the same text again, and the post is found by its article URL.
+    result = run("--only", "x", "--ledger", str(tmp_path / "kosong.jsonl"))
+    assert result.returncode == 0, result.stdout
+    assert len(apis["x"].posts) == 1
+    assert json.loads((tmp_path / "kosong.jsonl").read_text().splitlines()[-1])["state"] == "POSTED"
+
+
+def test_a_refusal_is_failed_with_the_platforms_message_and_not_retried(run, apis):
+    apis["facebook"].inject("feed", "duplicate")
+    first = run("--only", "facebook")
+    assert first.returncode == 1
+    assert "FAILED | HTTP 400: Duplicate status message" in first.stdout
+    second = run("--only", "facebook")
+    assert second.returncode == 1 and "FAILED" in second.stdout
+    assert len(apis["facebook"].posts) == 1  # the other item; the refused one waits for a person
+    assert apis["facebook"].calls("feed") == 2
+
+
+def test_instagram_in_progress_then_finished(run, apis):
+    apis["instagram"].status_sequence = ["IN_PROGRESS", "IN_PROGRESS", "FINISHED"]
+    assert run("--only", "instagram").returncode == 0
+    assert len(apis["instagram"].posts) == 1
+    assert apis["instagram"].calls("status") >= 3
+
+
+def test_instagram_publishing_limit_defers_without_failing(run, apis):
+    apis["instagram"].quota_usage = 100
+    first = run("--only", "instagram")
+    assert first.returncode == 0
+    assert "DITUNDA" in first.stdout and "batas unggahan Instagram 24 jam sudah terpakai (100 dari 100)" in first.stdout
+    assert apis["instagram"].calls("media") == 0
+    apis["instagram"].quota_usage = 0
+    assert run("--only", "instagram").returncode == 0
+    assert len(apis["instagram"].posts) == 1
+
+
+@pytest.mark.parametrize("platform, endpoint", [("facebook", "feed"), ("instagram", "publish"), ("x", "tweets"),
+                                                ("telegram", "sendMediaGroup")])
+def test_killed_between_the_platforms_success_and_the_ledger(run, apis, platform, endpoint):
+    """SIGKILL the process the moment the platform has stored the post, before it can answer."""
+    holder = {}
+
+    def kill(post):
+        if not holder.get("done"):
+            holder["done"] = True
+            os.kill(holder["proc"].pid, signal.SIGKILL)
+
+    apis[platform].on_commit = kill
+    proc = run("--only", platform, popen=True)
+    holder["proc"] = proc
+    proc.communicate(timeout=120)
+    assert proc.returncode == -signal.SIGKILL
+    apis[platform].on_commit = None
+    last = [json.loads(line) for line in run.ledger.read_text().splitlines()][-1]
+    assert last["state"] == "ATTEMPTING"  # what the ledger knew when the process died
+    second = run("--only", platform)
+    run("--only", platform)
+    assert len(apis[platform].posts) == sum(platform in p for p in ITEMS.values())
+    if platform == "telegram":  # no history to look in: a person decides, nothing is reposted
+        assert second.returncode == 1 and "UNKNOWN" in second.stdout
+    else:
+        assert second.returncode == 0, second.stdout
+
+
+def test_secrets_never_appear_in_output_or_files(run, apis, site):
+    apis["facebook"].inject("photos", "expired_token")
+    apis["telegram"].inject("sendMediaGroup", "server_error", times=5)  # errors that echo URLs
+    apis["x"].inject("tweets", "server_error", times=5)
+    run()
+    run()
+    seen = "\n".join(run.outputs) + run.ledger.read_text(encoding="utf-8")
+    project = site[0]
+    for path in [*project.rglob("*"), run.ledger]:
+        if path.is_file() and path.stat().st_size < 5_000_000:
+            seen += path.read_bytes().decode("utf-8", "replace")
+    for secret in SENTINELS.values():
+        assert secret not in seen and "SENTINEL" not in seen
+
+
+def git(cwd, *args):
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                            env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_the_ledger_branch_carries_over_to_a_fresh_clone(run, apis, site, tmp_path):
+    """CI runs on a fresh clone each time: the portal-ledger branch pushed to origin is the memory."""
+    origin, first = tmp_path / "origin.git", tmp_path / "first"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    first.mkdir()
+    shutil.copy(site[0] / "mkdocs.yml", first / "mkdocs.yml")
+    shutil.copy(REPO / ".gitignore", first / ".gitignore")
+    shutil.copytree(site[0] / "content", first / "content")
+    git(first, "init", "-q", "-b", "main")
+    git(first, "add", "-A")
+    git(first, "-c", "user.name=Tim", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "Konten")
+    git(first, "remote", "add", "origin", str(origin))
+    git(first, "push", "-q", "origin", "main")
+    before = (git(first, "rev-parse", "HEAD"), git(first, "branch", "--show-current"), git(first, "status", "--short"))
+
+    assert run(cwd=first).returncode == 0
+    assert_exactly_once(apis)
+    # The checkout it ran in is untouched: same commit, same branch, clean tree.
+    assert (git(first, "rev-parse", "HEAD"), git(first, "branch", "--show-current"),
+            git(first, "status", "--short")) == before
+    lines = git(origin, "show", "portal-ledger:ledger.jsonl").splitlines()
+    assert len(lines) == 18 and json.loads(lines[-1])["state"] == "POSTED"
+
+    fresh = tmp_path / "fresh"
+    git(tmp_path, "clone", "-q", str(origin), str(fresh))
+    again = run(cwd=fresh)
+    assert again.returncode == 0 and "Tidak ada yang perlu diunggah" in again.stdout
+    assert_exactly_once(apis)
