@@ -147,6 +147,7 @@ class Publisher:
     def post(self, item: Item, platform: str, last: Record | None) -> None:
         client = self.clients[platform]
         post = build_post(item, platform, self.site_url)
+        attempted = []
         try:
             if last and last.state == ATTEMPTING and self.settle(item, platform, client, post, last):
                 return
@@ -154,6 +155,7 @@ class Publisher:
             result, uncertain, attempt = None, None, {}
 
             def attempting(data: dict) -> None:
+                attempted.append(True)
                 attempt.clear()
                 attempt.update(data)  # e.g. Instagram's container: what find() looks at
                 self.record(item, platform, ATTEMPTING, data=data)
@@ -181,6 +183,12 @@ class Publisher:
             return
         except ApiError as exc:
             self.refused(item, platform, client, post, exc)
+            return
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            # An answer outside the documented contract. After the publishing
+            # call it may hide a post that exists: a person looks, nothing reposts.
+            message = f"jawaban {NAMES[platform]} tidak sesuai kontrak API ({type(exc).__name__})"
+            self.finish(item, platform, UNKNOWN if attempted else FAILED, message=message)
             return
         self.finish(item, platform, POSTED, result)
 

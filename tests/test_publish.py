@@ -320,3 +320,26 @@ def test_the_ledger_branch_carries_over_to_a_fresh_clone(run, apis, site, tmp_pa
     again = run(cwd=fresh)
     assert again.returncode == 0 and "Tidak ada yang perlu diunggah" in again.stdout
     assert_exactly_once(apis)
+
+
+def test_a_renamed_folder_keeps_its_id_and_is_not_posted_again(run, apis, site, tmp_path):
+    assert run("--only", "facebook").returncode == 0
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    shutil.copy(site[0] / "mkdocs.yml", moved / "mkdocs.yml")
+    shutil.copytree(site[0] / "content", moved / "content")
+    old = moved / "content/berita/2026/2026-11-20-rapat-paripurna-penetapan-apbd-2027"
+    old.rename(old.with_name("2026-11-20-paripurna-apbd-2027"))  # a new URL, the same id
+    result = run("--only", "facebook", "--ledger", str(run.ledger), cwd=moved)
+    assert result.returncode == 0 and "Tidak ada yang perlu diunggah" in result.stdout
+    assert len(apis["facebook"].posts) == 2
+
+
+def test_an_answer_outside_the_contract_after_posting_is_unknown(run, apis):
+    original = apis["telegram"].send
+    apis["telegram"].send = lambda body: (original(body), {"ok": True, "result": []})[1]  # posted, no messages
+    first = run("--only", "telegram")
+    assert first.returncode == 1
+    assert "UNKNOWN | jawaban Telegram tidak sesuai kontrak API (IndexError)" in first.stdout
+    assert "Traceback" not in first.stdout + first.stderr
+    assert run("--only", "telegram").returncode == 1 and len(apis["telegram"].posts) == 2
