@@ -464,8 +464,7 @@ def test_hostile_values_stay_data(name, payload, tmp_path):
         assert "Ringkasan untuk pemeriksa (stub)" in text
         assert hostile["ARTIFACT_URL"] in text  # written as text, not run
     else:
-        assert [call[:2] for call in calls if call[0] == "portal"] == [["portal", "build"], ["portal", "build"],
-                                                                        ["portal", "publish"]]
+        assert [call[:2] for call in calls if call[0] == "portal"] == [["portal", "build"], ["portal", "publish"]]
 
 
 def test_hostile_sandbox_would_see_an_injection(tmp_path):
