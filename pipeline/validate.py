@@ -316,9 +316,26 @@ def _tags_rules(item, doc, tags) -> Iterator[Problem]:
         seen.add(tag if isinstance(tag, str) else None)
 
 
+# Placeholders of `portal new` and the guide's web template: valid text, so
+# an item submitted unchanged would pass every other rule.
+TEMPLATE_TEXTS = {
+    "caption": "Ringkasan kegiatan untuk media sosial: apa, siapa dan hasilnya",
+    "narrative": "Tulis narasi berita di sini.",
+    "alt": "Ganti dengan isi foto",
+}
+
+
+def _template_rule(item, line: int, where: str, text: str, key: str) -> Iterator[Problem]:
+    if TEMPLATE_TEXTS[key] in " ".join(text.split()):
+        yield _problem(item, line, "template-text",
+                       f"{where} masih berisi teks contoh dari templat (\"{TEMPLATE_TEXTS[key].rstrip('.')}…\"). "
+                       "Ganti dengan isi kegiatan yang sebenarnya.")
+
+
 def _caption_rules(item, doc, caption) -> Iterator[Problem]:
     if not isinstance(caption, str) or not caption.strip():
         return
+    yield from _template_rule(item, doc.line_of("caption"), "Caption", caption, "caption")
     yield from _text_rules(item, doc, ("caption",), caption, "caption")
     length = _nfc_len(caption)
     if length > schema.CAPTION_MAX:
@@ -457,6 +474,7 @@ def _alt_rules(item, doc, index, entry, file) -> Iterator[Problem]:
     if not isinstance(alt, str) or not alt.strip():
         return
     line = doc.line_of("photos", index, "alt")
+    yield from _template_rule(item, line, f"Alt foto `{file}`", alt, "alt")
     stem = PurePosixPath(file).stem
     if _norm(alt) in (_norm(file), _norm(stem)) or _FILE_LIKE.match(alt.strip()):
         yield _problem(item, line, "photo-alt-filename",
@@ -521,6 +539,8 @@ def _narrative_rules(owner: Item | Page, doc: Document, *, minimum: int = schema
                        "di mana dan mengapa kegiatan itu penting.")
     for line, rule, message in html_findings(body):
         yield _problem(owner, doc.body_line + line - 1, rule, message)
+    if isinstance(owner, Item):
+        yield from _template_rule(owner, doc.body_line, "Narasi", body, "narrative")
 
 
 _ID_LINE = re.compile(r"^id:[ \t]*[\"']?([^\"'\s#]+)", re.MULTILINE)

@@ -59,7 +59,7 @@ def test_clean_project_exits_0(project):
     assert result.stdout == "Tidak ada masalah: 0 berita dan 0 halaman diperiksa.\n"
 
 
-def test_new_item_passes_every_rule_but_the_photo_rules(project, capsys):
+def test_new_item_reports_only_what_the_editor_must_still_do(project, capsys):
     code = main(["new", "Rapat Paripurna Penetapan APBD 2027", "--date", "2026-11-20", "--category", "paripurna"])
     assert code == 0
     folder = "content/berita/2026/2026-11-20-rapat-paripurna-penetapan-apbd-2027"
@@ -68,15 +68,22 @@ def test_new_item_passes_every_rule_but_the_photo_rules(project, capsys):
     assert f"portal check {folder}" in out
     result = run("check", "--format", "json", folder)
     problems = json.loads(result.stdout)
-    assert [p["rule"] for p in problems] == ["photos-count"]
-    assert problems[0]["message"] == ("Berita memiliki 0 foto; SOP mewajibkan minimal 4 foto kegiatan. "
+    # The photos, and the template's placeholder caption and narrative: valid text an
+    # editor could otherwise submit unchanged.
+    assert [(p["line"], p["rule"]) for p in problems] == [(7, "template-text"), (10, "photos-count"),
+                                                         (20, "template-text")]
+    assert problems[1]["message"] == ("Berita memiliki 0 foto; SOP mewajibkan minimal 4 foto kegiatan. "
                                       "Tambahkan 4 foto ke folder berita dan daftarkan di `photos:`.")
+    assert problems[0]["message"] == ("Caption masih berisi teks contoh dari templat (\"Ringkasan kegiatan untuk "
+                                      "media sosial: apa, siapa dan hasilnya…\"). Ganti dengan isi kegiatan yang "
+                                      "sebenarnya.")
+    assert problems[2]["message"].startswith("Narasi masih berisi teks contoh dari templat (\"Tulis narasi")
 
 
 def test_new_with_a_title_that_needs_yaml_quoting(project, capsys):
     assert main(["new", 'Rapat: "APBD" #2027 & Perda', "--date", "2026-11-20"]) == 0
     result = run("check", "--format", "json")
-    assert [p["rule"] for p in json.loads(result.stdout)] == ["photos-count"]
+    assert [p["rule"] for p in json.loads(result.stdout)] == ["template-text", "photos-count", "template-text"]
     text = (project / "content/berita/2026/2026-11-20-rapat-apbd-2027-perda/index.md").read_text()
     assert text.splitlines()[1] == 'title: "Rapat: \\"APBD\\" #2027 & Perda"'
 

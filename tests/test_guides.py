@@ -92,6 +92,13 @@ def test_guide_examples_pass_the_check(tmp_path, marker):
     install(project, rel, text)
     today = str(front_matter(text)["date"])  # day H: neither late nor in the future
     result = run_cli(project, "check", "--strict", today=today)
+    if marker == "templat-web":
+        # The template's placeholders are flagged until the editor replaces them, and
+        # nothing else is wrong with it.
+        problems = [line.split(" galat ")[1].split("]")[0] for line in result.stdout.splitlines()[:-1]]
+        assert problems == ["[template-text"] * 5, result.stdout
+        assert result.stdout.splitlines()[-1] == "5 galat dan 0 peringatan di 1 berkas; 1 berita dan 0 halaman diperiksa."
+        return
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == "Tidak ada masalah: 1 berita dan 0 halaman diperiksa.\n"
 
