@@ -137,11 +137,15 @@ def cmd_publish(args) -> int:
     TELEGRAM_CHAT_ID); platform tanpa kredensial dilewati. Catatan publikasi
     ada di cabang git portal-ledger (atau --ledger PATH).
 
+    Status FAILED atau UNKNOWN menunggu keputusan orang: periksa platformnya,
+    lalu catat dengan --resolve posted (unggahan ada) atau --resolve retry.
+
     Contoh: portal publish --dry-run
             portal publish --only facebook,telegram --ledger publikasi.jsonl
+            portal publish --resolve posted --only telegram --item content/berita/2026/2026-11-20-rapat
     """
     from pipeline.config import PLATFORMS
-    from pipeline.publish import publish
+    from pipeline.publish import publish, resolve
     from pipeline.validate import check
 
     only = None
@@ -151,7 +155,13 @@ def cmd_publish(args) -> int:
         if unknown:
             raise UsageError(f"--only: platform {', '.join(unknown)} tidak dikenal; pilih dari {', '.join(PLATFORMS)}.")
     config = _config()
+    if args.resolve and (not args.item or not only or len(only) != 1):
+        raise UsageError("--resolve memerlukan --item PATH dan tepat satu platform di --only.")
     report = check(config, [args.item] if args.item else [])
+    if args.resolve:
+        if len(report.items) != 1:
+            raise UsageError(f"--item {args.item} bukan satu folder berita.")
+        return resolve(config, report.items[0], only[0], args.resolve, args.url, args.ledger)
     broken = {p.file.rsplit("/", 1)[0] for p in report.problems if p.severity == "error"}
     items = [i for i in report.items if i.rel.rsplit("/", 1)[0] not in broken]
     for folder in sorted(broken):
@@ -221,6 +231,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--site-url", metavar="URL", help="alamat situs (bawaan: site_url di mkdocs.yml)")
     p.add_argument("--ledger", type=Path, metavar="PATH",
                    help="catatan publikasi di berkas lokal ini (bawaan: cabang git portal-ledger)")
+    p.add_argument("--resolve", choices=("posted", "retry"),
+                   help="catat keputusan atas unggahan FAILED/UNKNOWN (bersama --item dan --only)")
+    p.add_argument("--url", help="dengan --resolve posted: alamat unggahan di platform")
 
     p = add("serve", cmd_serve)
     p.add_argument("--host", default="127.0.0.1")

@@ -237,6 +237,28 @@ def table(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
+def resolve(config: Config, item: Item, platform: str, action: str, url: str | None = None,
+            ledger_path: Path | None = None, env=None, out=sys.stdout) -> int:
+    """Record a person's decision on a FAILED or UNKNOWN post: ``posted`` (it is there) or ``retry``."""
+    env = os.environ if env is None else env
+    ledger = open_ledger(config, ledger_path, env)
+    last = ledger.latest(item_id(item), platform)
+    if last is None or last.state not in (FAILED, UNKNOWN):
+        state = last.state if last else "belum pernah diunggah"
+        raise UsageError(f"{NAMES[platform]} untuk {item.folder.name} berstatus {state}; --resolve hanya untuk "
+                         "FAILED atau UNKNOWN.")
+    folder = item.folder.relative_to(config.root).as_posix()
+    if action == "posted":
+        ledger.append(Record(item=item_id(item), platform=platform, state=POSTED, time=_now(), path=folder,
+                             url=url or "", message="dicatat manual: unggahan ada di platform"))
+        print(f"Dicatat: {NAMES[platform]} untuk {folder} sudah terunggah; tidak akan diunggah lagi.", file=out)
+    else:
+        ledger.append(Record(item=item_id(item), platform=platform, state=PLANNED, time=_now(), path=folder,
+                             message="dicoba ulang atas keputusan admin"))
+        print(f"Dicatat: {NAMES[platform]} untuk {folder} akan diunggah pada `portal publish` berikutnya.", file=out)
+    return 0
+
+
 def publish(config: Config, items: list[Item], *, dry: bool = False, only: list[str] | None = None,
             site_url: str | None = None, ledger_path: Path | None = None, env=None, out=sys.stdout,
             budget_seconds: float = 600.0) -> int:

@@ -183,6 +183,12 @@ def test_telegram_dropped_after_commit_is_unknown_never_reposted(run, apis):
     assert run("--only", "telegram").returncode == 1  # still reported, still not reposted
     assert len(apis["telegram"].posts) == 2  # the dropped one (first item) and the second item
     assert_exactly_once({"telegram": apis["telegram"]})
+    # A person finds the album in the channel and records it; the next run is clean.
+    item = "content/berita/2026/2026-11-12-rdp-komisi-iv-dinas-kesehatan-layanan-puskesmas"
+    resolved = run("--resolve", "posted", "--only", "telegram", "--item", item, "--url", "https://t.me/c/123/100")
+    assert resolved.stdout == (f"Dicatat: Telegram untuk {item} sudah terunggah; tidak akan diunggah lagi.\n")
+    assert run("--only", "telegram").returncode == 0
+    assert len(apis["telegram"].posts) == 2
 
 
 def test_expired_token_stops_that_platform_only_and_the_next_run_catches_up(run, apis):
@@ -222,6 +228,14 @@ def test_a_refusal_is_failed_with_the_platforms_message_and_not_retried(run, api
     assert second.returncode == 1 and "FAILED" in second.stdout
     assert len(apis["facebook"].posts) == 1  # the other item; the refused one waits for a person
     assert apis["facebook"].calls("feed") == 2
+    item = "content/berita/2026/2026-11-12-rdp-komisi-iv-dinas-kesehatan-layanan-puskesmas"
+    assert run("--resolve", "retry", "--only", "facebook", "--item", item).returncode == 0
+    assert run("--only", "facebook").returncode == 0
+    assert len(apis["facebook"].posts) == 2
+    again = run("--resolve", "retry", "--only", "facebook", "--item", item)
+    assert again.returncode == 2 and again.stderr.endswith(
+        "Galat penggunaan: Facebook untuk 2026-11-12-rdp-komisi-iv-dinas-kesehatan-layanan-puskesmas berstatus "
+        "POSTED; --resolve hanya untuk FAILED atau UNKNOWN.\n")
 
 
 def test_instagram_in_progress_then_finished(run, apis):
