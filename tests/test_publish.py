@@ -337,6 +337,7 @@ def test_the_ledger_branch_carries_over_to_a_fresh_clone(run, apis, site, tmp_pa
     assert_exactly_once(apis)
     stored = "".join(p.read_bytes().decode("utf-8", "replace") for repo in (first / ".git", fresh / ".git", origin)
                      for p in repo.rglob("*") if p.is_file())
+    stored += git(origin, "show", "portal-ledger:ledger.jsonl") + git(origin, "log", "--format=%B", "portal-ledger")
     assert "SENTINEL" not in stored + "\n".join(run.outputs)
 
 
