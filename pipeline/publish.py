@@ -27,7 +27,7 @@ from pipeline.ledger import FileStore, GitBranchStore, Ledger, Record
 from pipeline.model import Item
 from pipeline.platforms import UNSEARCHABLE, Deferred, Result, clients_from_env
 from pipeline.platforms.http import ApiError, Budget, OutOfTime, Redactor, Uncertain
-from pipeline.posts import NAMES, Post, build_post, platforms_of
+from pipeline.posts import NAMES, build_post, platforms_of
 
 POSTED, FAILED, UNKNOWN, PLANNED, ATTEMPTING = "POSTED", "FAILED", "UNKNOWN", "PLANNED", "ATTEMPTING"
 DEFERRED, SKIPPED, STOPPED = "DITUNDA", "SUDAH", "BERHENTI"
