@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from pipeline.platforms import Result
-from pipeline.platforms.http import ApiError, Transport, _json
+from pipeline.platforms.http import ApiError, Transport, json_body
 
 PLATFORM, NAME = "facebook", "Facebook"
 ENV = ("FACEBOOK_PAGE_ID", "FACEBOOK_PAGE_TOKEN")
@@ -22,7 +22,7 @@ class GraphTransport(Transport):
     """Graph API errors: code 190 is an expired or revoked token, 506 a duplicate post."""
 
     def error(self, response) -> ApiError:
-        body = _json(response)
+        body = json_body(response)
         error = body.get("error") if isinstance(body, dict) else None
         code = error.get("code") if isinstance(error, dict) else None
         return ApiError(self.platform, self._message(response), response.status_code, code,

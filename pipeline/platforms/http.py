@@ -109,7 +109,7 @@ class Transport:
                     raise Uncertain(self.platform, f"koneksi terputus ({reason}) saat mengirim unggahan") from None
                 if attempt >= self.MAX_ATTEMPTS:
                     raise ApiError(self.platform, f"koneksi gagal {attempt} kali ({reason})") from None
-                self.budget.wait(self._backoff(attempt), self.platform)
+                self.budget.wait(self.backoff(attempt), self.platform)
                 continue
             if response.status_code < 400:
                 return response
@@ -119,12 +119,13 @@ class Transport:
                 if attempt >= self.MAX_ATTEMPTS:
                     raise ApiError(self.platform, self._message(response), response.status_code)
                 hint = self.retry_after(response)
-                self.budget.wait(max(hint, self._backoff(attempt)) if hint is not None else self._backoff(attempt),
+                self.budget.wait(max(hint, self.backoff(attempt)) if hint is not None else self.backoff(attempt),
                                  self.platform)
                 continue
             raise self.error(response)
 
-    def _backoff(self, attempt: int) -> float:
+    def backoff(self, attempt: int) -> float:
+        """Seconds to wait before retry number ``attempt``."""
         # Full jitter (AWS architecture blog): spreads retries of parallel runs.
         return random.uniform(0, min(self.MAX_DELAY, self.BASE_DELAY * 2 ** (attempt - 1))) + 0.05
 
@@ -136,7 +137,7 @@ class Transport:
         reset = response.headers.get("x-rate-limit-reset")
         if reset and reset.strip().isdigit():
             return max(0.0, float(reset) - time.time())
-        body = _json(response)
+        body = json_body(response)
         params = body.get("parameters") if isinstance(body, dict) else None
         if isinstance(params, dict) and isinstance(params.get("retry_after"), (int, float)):
             return float(params["retry_after"])
@@ -152,7 +153,7 @@ class Transport:
                         auth=response.status_code == 401)
 
     def _message(self, response: requests.Response) -> str:
-        body = _json(response)
+        body = json_body(response)
         text = None
         if isinstance(body, dict):
             error = body.get("error")
@@ -166,7 +167,8 @@ class Transport:
         return self.redact(f"HTTP {response.status_code}: {text}")
 
 
-def _json(response: requests.Response):
+def json_body(response: requests.Response):
+    """The JSON body of ``response``, or None."""
     try:
         return response.json()
     except ValueError:

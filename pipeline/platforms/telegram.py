@@ -9,7 +9,7 @@ person to look at, never a second album.
 from __future__ import annotations
 
 from pipeline.platforms import UNSEARCHABLE, Result
-from pipeline.platforms.http import ApiError, Transport, Uncertain, _json
+from pipeline.platforms.http import ApiError, Transport, Uncertain, json_body
 
 PLATFORM, NAME = "telegram", "Telegram"
 ENV = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_CHAT_ID")
@@ -20,7 +20,7 @@ class TelegramTransport(Transport):
     """Telegram errors: ``{"ok": false, "error_code": N, "description": ...}``; 401 is a bad token."""
 
     def error(self, response) -> ApiError:
-        body = _json(response) or {}
+        body = json_body(response) or {}
         code = body.get("error_code") if isinstance(body, dict) else None
         return ApiError(self.platform, self._message(response), response.status_code, code,
                         auth=response.status_code == 401 or code == 401)
@@ -47,7 +47,7 @@ class Telegram:
                 # An answered 5xx did nothing; a dropped connection may have posted the album.
                 if exc.status is None or attempt == 2:
                     raise
-                self.http.budget.wait(self.http._backoff(attempt + 1), NAME)
+                self.http.budget.wait(self.http.backoff(attempt + 1), NAME)
         first = response.json()["result"][0]
         message = str(first["message_id"])
         chat = str(self.chat)

@@ -10,7 +10,7 @@ recent posts (X shortens links; ``entities.urls[].expanded_url`` keeps them).
 from __future__ import annotations
 
 from pipeline.platforms import Result
-from pipeline.platforms.http import ApiError, Transport, _json
+from pipeline.platforms.http import ApiError, Transport, json_body
 
 PLATFORM, NAME = "x", "X"
 ENV = ("X_ACCESS_TOKEN",)
@@ -57,7 +57,7 @@ class X:
         me = self.http.call("GET", f"{self.base}/2/users/me", headers=self.auth).json()["data"]["id"]
         response = self.http.call("GET", f"{self.base}/2/users/{me}/tweets", headers=self.auth,
                                   params={"max_results": "100", "tweet.fields": "entities,created_at"})
-        for tweet in (_json(response) or {}).get("data") or []:
+        for tweet in (json_body(response) or {}).get("data") or []:
             urls = ((tweet.get("entities") or {}).get("urls")) or []
             if any(u.get("expanded_url") == post.url for u in urls) or post.url in tweet.get("text", ""):
                 return Result(str(tweet["id"]), f"https://x.com/i/web/status/{tweet['id']}")
