@@ -114,13 +114,28 @@ def _is_main_file(path: str, unit: str) -> bool:
     return path == unit or path == f"{unit}/index.md"
 
 
-def drop_late_edits(report, changes: list[Change]) -> None:
-    """Remove ``date-late`` from items the base branch already had (edited or moved, not new).
+def apply_change_rules(report, changes: list[Change]) -> None:
+    """The rules that depend on how an item changed, applied to a ``--changed-since`` report.
 
-    The SOP's H+1 deadline is about first publication: correcting a caption
-    of last month's news is not late, and warning about it on every edit
-    would teach reviewers to ignore the warning.
+    ``date-late`` stays only on new items: the SOP's H+1 deadline is about
+    first publication, and correcting last month's caption is not late
+    (warning on every edit would teach reviewers to ignore the warning).
+    ``id-missing`` is added to new items without an ``id`` (items made in
+    the GitHub web editor): the publication ledger would key them by their
+    folder, so renaming it later would post them again.
     """
+    from pipeline.model import WARNING, Problem
+    from pipeline.validate import _suggest_id
+
     new = {c.path for c in changes if c.status == ADDED}
     report.problems[:] = [p for p in report.problems
                           if p.rule != "date-late" or p.file.rsplit("/", 1)[0] in new]
+    for item in report.items:
+        folder = item.rel.rsplit("/", 1)[0]
+        if folder in new and item.doc is not None and "id" not in item.meta:
+            report.problems.append(Problem(
+                item.rel, item.doc.line_of("title"), "id-missing", WARNING,
+                f"Berita baru ini belum punya `id`. Tambahkan baris `id: {item.folder.name[:10]}-{_suggest_id(item)}` "
+                "di front-matter: pengenal tetap untuk media sosial, agar berita tidak terunggah dua kali bila "
+                "foldernya kelak diganti nama."))
+    report.problems.sort()

@@ -37,7 +37,7 @@ def cmd_check(args) -> int:
     from pipeline.report import format_report
     from pipeline.validate import check
 
-    from pipeline.changes import changed, drop_late_edits
+    from pipeline.changes import changed, apply_change_rules
 
     config = _config()
     paths, changes = args.paths, None
@@ -49,7 +49,7 @@ def cmd_check(args) -> int:
             return 0
     report = check(config, paths)
     if changes is not None:
-        drop_late_edits(report, changes)
+        apply_change_rules(report, changes)
     print(format_report(report, args.format))
     failed = report.errors or (args.strict and report.warnings)
     return 1 if failed else 0
@@ -72,7 +72,7 @@ def cmd_preview(args) -> int:
     Contoh: portal preview --changed-since origin/main
             portal preview content/berita/2026/2026-11-20-rapat-paripurna
     """
-    from pipeline.changes import changed, drop_late_edits
+    from pipeline.changes import changed, apply_change_rules
     from pipeline.preview import summary
     from pipeline.validate import Report, check
 
@@ -84,7 +84,7 @@ def cmd_preview(args) -> int:
         paths = _changed_paths(config, args.changed_since, args.paths, changes)
     report = check(config, paths) if paths or changes is None else Report()
     if changes is not None:
-        drop_late_edits(report, changes)
+        apply_change_rules(report, changes)
     print(summary(config, report, changes, args.changed_since, args.site_url), end="")
     return 0  # a report, not a gate: `portal check` decides (the PR job writes this summary after it)
 

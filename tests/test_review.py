@@ -152,3 +152,18 @@ def test_reviewer_summary_matches_the_golden_file(repo):
         GOLDEN.parent.mkdir(exist_ok=True)
         GOLDEN.write_text(result.stdout, encoding="utf-8")
     assert result.stdout == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_a_new_item_without_id_gets_a_warning_with_one_to_paste(repo):
+    """Items made in GitHub's web editor have no `id` unless the editor adds one."""
+    name = "2026-11-20-rapat-paripurna-penetapan-apbd-2027"
+    add_sample(repo, name)
+    edit(item(repo, name) / "index.md", "id: 2026-11-20-196bee\n", "")
+    edit(item(repo, BASE_ITEMS[0]) / "index.md", "id: 2026-11-12-f70ede\n", "")  # an old item: not warned
+    result = portal(repo, "check", "--changed-since", "main")
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == [
+        f"content/berita/2026/{name}/index.md:2: peringatan [id-missing] Berita baru ini belum punya `id`. "
+        "Tambahkan baris `id: 2026-11-20-196bee` di front-matter: pengenal tetap untuk media sosial, agar berita "
+        "tidak terunggah dua kali bila foldernya kelak diganti nama.",
+        "0 galat dan 1 peringatan di 1 berkas; 2 berita dan 0 halaman diperiksa."]
