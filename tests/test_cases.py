@@ -169,4 +169,6 @@ def test_every_item_rule_of_the_readme_has_a_case():
     covered = Counter(LINE.match(line)["rule"] for case in GOOD for line in expected(case))
     # Generated in test_hostile.py: too big (or too odd) to store as a case.
     hostile = {"file-too-large", "frontmatter-too-large", "photo-too-large", "symlink"}
-    assert rules - set(covered) - hostile == set()
+    # Needs `--changed-since` (a new item on a branch): tests/test_review.py.
+    branch = {"id-missing"}
+    assert rules - set(covered) - hostile - branch == set()
