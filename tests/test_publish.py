@@ -11,13 +11,11 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from browser_support import serve
 from social_emulator import FacebookEmulator, InstagramEmulator, TelegramEmulator, XEmulator
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,11 +23,6 @@ ITEMS = {"2026-11-20-rapat-paripurna-penetapan-apbd-2027": ["facebook", "instagr
          "2026-11-12-rdp-komisi-iv-dinas-kesehatan-layanan-puskesmas": ["facebook", "telegram"]}
 SENTINELS = {"FACEBOOK_PAGE_TOKEN": "fb-SENTINEL-7c1d", "INSTAGRAM_TOKEN": "ig-SENTINEL-93ab",
              "X_ACCESS_TOKEN": "x-SENTINEL-55e0", "TELEGRAM_BOT_TOKEN": "123456:tg-SENTINEL-0f9e"}
-
-
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +36,8 @@ def site(tmp_path_factory):
     result = subprocess.run([sys.executable, "-m", "pipeline", "build"], cwd=project, capture_output=True,
                             text=True, env={**os.environ, "PORTAL_TODAY": "2026-11-20"})
     assert result.returncode == 0, result.stdout + result.stderr
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(project / "site")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield project, f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serve(project / "site") as url:
+        yield project, url
 
 
 @pytest.fixture

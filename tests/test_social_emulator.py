@@ -1,20 +1,14 @@
 """The emulators refuse what the real APIs refuse: a permissive emulator would prove nothing."""
 
 import io
-import threading
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 from PIL import Image
 
+from browser_support import serve
 from social_emulator import FacebookEmulator, InstagramEmulator, TelegramEmulator, XEmulator, weighted_length
-
-
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +18,8 @@ def photos(tmp_path_factory):
     Image.new("RGB", (1080, 1080), "white").save(folder / "ok.jpg", "JPEG")
     Image.new("RGB", (1080, 1080), "white").save(folder / "ok.png", "PNG")
     Image.new("RGB", (1400, 500), "white").save(folder / "wide.jpg", "JPEG")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    yield {name: f"{base}/{name}" for name in ("ok.jpg", "ok.png", "wide.jpg", "missing.jpg")}
-    server.shutdown()
+    with serve(folder) as base:
+        yield {name: f"{base}{name}" for name in ("ok.jpg", "ok.png", "wide.jpg", "missing.jpg")}
 
 
 def test_instagram_takes_jpeg_in_the_allowed_aspect_only(photos):
