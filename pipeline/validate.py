@@ -77,15 +77,18 @@ def check(config: Config, paths: Iterable[str | Path] = (), today: dt.date | Non
         _parse_folder(item)
         if item.slug:
             slugs[item.slug].append(item)
-        item_id = _declared_id(item)
-        if item_id:
-            ids[item_id].append(item)
     for item in content.items:
         if not scope.covers(item.source):
+            item_id = _declared_id(item)  # a quick look: the clash may be with an unchecked item
+            if item_id:
+                ids[item_id].append(item)
             continue
         report.items.append(item)
         report.problems.extend(check_item(item, config, today, content.listings.get(item.folder, []), inspect))
         report.problems.extend(_duplicate_slug(item, slugs[item.slug], config.root))
+        if isinstance(item.meta.get("id"), str):
+            ids[item.meta["id"]].append(item)
+    for item in report.items:  # once every id is known
         report.problems.extend(_duplicate_id(item, ids, config.root))
     for page in content.pages:
         if scope.covers(page.source):
@@ -547,8 +550,8 @@ _ID_LINE = re.compile(r"^id:[ \t]*[\"']?([^\"'\s#]+)", re.MULTILINE)
 
 
 def _declared_id(item: Item) -> str | None:
-    # A quick look at every item, checked or not: a copied folder keeps its
-    # original's id, and only the whole tree shows the clash.
+    # The id of an item outside the checked scope, without parsing it: a
+    # copied folder keeps its original's id, and only the whole tree shows the clash.
     try:
         with open(item.source, "rb") as f:
             head = f.read(65536).decode("utf-8", "replace")

@@ -167,3 +167,16 @@ def test_a_new_item_without_id_gets_a_warning_with_one_to_paste(repo):
         "Tambahkan baris `id: 2026-11-20-196bee` di front-matter: pengenal tetap untuk media sosial, agar berita "
         "tidak terunggah dua kali bila foldernya kelak diganti nama.",
         "0 galat dan 1 peringatan di 1 berkas; 2 berita dan 0 halaman diperiksa."]
+
+
+def test_a_copied_folder_clashes_with_the_unchanged_original(repo):
+    """Only the copy is checked; the original's id is found without checking it."""
+    original = BASE_ITEMS[1]
+    copy = item(repo, "2026-11-20-tinjau-jembatan-tahap-dua")
+    shutil.copytree(item(repo, original), copy)
+    edit(copy / "index.md", "date: 2026-10-08", "date: 2026-11-20")
+    result = portal(repo, "check", "--changed-since", "main", "--format", "json")
+    problems = [(p["file"].split("/")[3], p["rule"]) for p in json.loads(result.stdout)]
+    assert problems == [("2026-11-20-tinjau-jembatan-tahap-dua", "id-duplicate")]
+    assert json.loads(result.stdout)[0]["message"].startswith(
+        f"`id: 2026-10-08-e66a55` juga dipakai oleh content/berita/2026/{original}. ")
