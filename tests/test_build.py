@@ -169,3 +169,15 @@ def test_search_index_has_one_entry_per_article_with_what_readers_search(built):
         assert noise not in entry["text"], noise
     # Static pages keep Material's own indexing, one entry per section.
     assert any(e["location"].startswith("ppid/#") for e in index["docs"])
+
+
+def test_a_config_without_the_portal_plugin_is_refused(project):
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\n  - portal\n" in text
+    config.write_text(text.replace("\n  - portal\n", "\n"), encoding="utf-8")
+    result = portal(project, "build")
+    assert result.returncode == 1
+    assert result.stderr.endswith("Galat: mkdocs.yml tidak memuat plugin `portal` di `plugins:`. Plugin itu wajib: "
+                                  "ia menyaring HTML setiap halaman dan memasang foto. Tambahkan `- portal`.\n")
+    assert (project / "site" / "index.html").exists()  # the previous site is kept

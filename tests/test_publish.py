@@ -353,3 +353,31 @@ def test_an_answer_outside_the_contract_after_posting_is_unknown(run, apis):
     assert "UNKNOWN | jawaban Telegram tidak sesuai kontrak API (IndexError)" in first.stdout
     assert "Traceback" not in first.stdout + first.stderr
     assert run("--only", "telegram").returncode == 1 and len(apis["telegram"].posts) == 2
+
+
+def test_missing_credentials_not_yet_live_and_bad_options_are_said_plainly(run, apis, site):
+    for name in ("X_ACCESS_TOKEN", "INSTAGRAM_USER_ID", "TELEGRAM_BOT_TOKEN", "TELEGRAM_CHAT_ID"):
+        del run.env[name]
+    # The site has not been deployed yet at this address: nothing is posted, all is kept for later.
+    early = run("--site-url", site[1] + "belum/")
+    assert early.returncode == 0
+    lines = early.stdout.splitlines()
+    assert lines[:3] == ["Instagram dilewati: INSTAGRAM_USER_ID belum diatur di environment.",
+                         "X dilewati: X_ACCESS_TOKEN belum diatur di environment.",
+                         "Telegram dilewati: TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_ID belum diatur di environment."]
+    assert sum("| Facebook | DITUNDA | artikel belum tayang di situs" in line for line in lines) == 2
+    assert not apis["facebook"].requests and not run.ledger.exists()
+
+    del run.env["FACEBOOK_PAGE_TOKEN"]
+    none = run()
+    assert none.returncode == 0
+    assert none.stdout.splitlines()[-1] == "Tidak ada platform dengan kredensial lengkap: tidak ada yang diunggah."
+
+    wrong = run("--only", "facebook,tiktok")
+    assert wrong.returncode == 2
+    assert wrong.stderr.endswith("Galat penggunaan: --only: platform tiktok tidak dikenal; pilih dari facebook, "
+                                 "instagram, x, telegram.\n")
+    half = run("--resolve", "posted", "--only", "x")
+    assert half.returncode == 2
+    assert half.stderr.endswith("Galat penggunaan: --resolve memerlukan --item PATH dan tepat satu platform di "
+                                "--only.\n")

@@ -180,3 +180,30 @@ def test_a_copied_folder_clashes_with_the_unchanged_original(repo):
     assert problems == [("2026-11-20-tinjau-jembatan-tahap-dua", "id-duplicate")]
     assert json.loads(result.stdout)[0]["message"].startswith(
         f"`id: 2026-10-08-e66a55` juga dipakai oleh content/berita/2026/{original}. ")
+
+
+def test_summary_says_what_will_not_be_posted_and_what_was_deleted(repo):
+    rdp, bridge, bimtek = BASE_ITEMS
+    git(repo, "rm", "-q", "-r", f"content/berita/2026/{bimtek}")
+    edit(item(repo, rdp) / "index.md", "social: [facebook, telegram]", "social: []\ndraft: true")
+    edit(item(repo, bridge) / "index.md", "caption: Komisi III", "caption: " + "Sangat panjang " * 15 + "Komisi III")
+    summary = portal(repo, "preview", "--changed-since", "main").stdout
+    assert "Berubah sejak `main`: 2 diubah, 1 dihapus." in summary
+    assert f"`content/berita/2026/{rdp}` · **diubah** · **draf** (tidak terbit sampai `draft: false`)" in summary
+    assert "Tidak ada: berita ini hanya terbit di situs (`social: []`)." in summary
+    assert "- Galat `caption-too-long` (baris 7): Caption berisi" in summary
+    assert "**Teks untuk media sosial** (persis yang akan dikirim setelah digabung):\n\n" \
+           "Belum dapat dibuat: perbaiki galat di atas lebih dulu." in summary
+    assert summary.endswith(
+        f"### Dihapus: `content/berita/2026/{bimtek}`\n\nBerita atau halaman ini dihapus oleh perubahan ini. Bila "
+        "sudah terbit, halamannya hilang dari situs setelah digabung; unggahan media sosial yang sudah ada tidak ikut "
+        "terhapus.\n")
+
+
+def test_changed_since_outside_a_git_repository(tmp_path):
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    (tmp_path / "content").mkdir()
+    result = portal(tmp_path, "check", "--changed-since", "main")
+    assert result.returncode == 1
+    assert result.stderr == (f"Galat: `--changed-since` memerlukan repositori git, tetapi {tmp_path} bukan "
+                             "repositori git.\n")
