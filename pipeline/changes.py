@@ -84,7 +84,7 @@ def changed(config: Config, ref: str) -> list[Change]:
         if letter == "R" and old_unit and old_unit != unit:
             change.status, change.old_path = RENAMED, old_unit
             changes.pop(old_unit, None)
-        elif letter == "A" and path.endswith(("/index.md", ".md")) and _is_main_file(path, unit):
+        elif letter == "A" and _is_main_file(path, unit):
             change.status = ADDED
     for change in changes.values():
         if not (root / change.path).exists():
