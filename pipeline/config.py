@@ -25,6 +25,22 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @dataclass
+class Limits:
+    """Bounds on what an editor may write (``extra.portal.limits``).
+
+    They keep ``portal check`` and the build fast on any input (issue 10):
+    a narrative is at most ``narrative_bytes`` of UTF-8 (the longest sample
+    item is 3 KB; 64 KB is a twenty-page report), and no line is longer than
+    ``line_chars`` characters (a paragraph pasted from a word processor is
+    one line; the longest in the sample is 634 characters, 2,000 is about
+    300 words, longer than any news paragraph should be).
+    """
+
+    narrative_bytes: int = 64 * 1024
+    line_chars: int = 2000
+
+
+@dataclass
 class Config:
     """Validated settings of one site project."""
 
@@ -35,6 +51,7 @@ class Config:
     timezone: str = "Asia/Jakarta"
     categories: dict[str, str] = field(default_factory=dict)
     social_default: list[str] = field(default_factory=lambda: list(PLATFORMS))
+    limits: Limits = field(default_factory=Limits)
     mkdocs: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -95,7 +112,7 @@ def load_config(root: Path | str = ".") -> Config:
     config.site_name = str(data.get("site_name") or config.site_name)
     config.site_url = str(data.get("site_url") or "")
 
-    known = {"content_dir", "timezone", "categories", "social_default"}
+    known = {"content_dir", "timezone", "categories", "social_default", "limits"}
     for key in portal:
         if key not in known:
             problems.append(f"kunci `extra.portal.{key}` tidak dikenal (yang dikenal: {', '.join(sorted(known))})")
@@ -131,6 +148,26 @@ def load_config(root: Path | str = ".") -> Config:
     else:
         config.social_default = list(social)
 
+    problems.extend(_load_limits(portal.get("limits"), config.limits))
+
     if problems:
         raise PortalError(f"{CONFIG_FILE} tidak valid:\n" + "\n".join(f"  - {p}" for p in problems))
     return config
+
+
+def _load_limits(data: Any, limits: Limits) -> list[str]:
+    """Read ``extra.portal.limits`` into ``limits``; return the problems found."""
+    if data is None:
+        return []
+    if not isinstance(data, dict):
+        return ["`extra.portal.limits` harus berisi pasangan `nama: angka`, misalnya `narrative_bytes: 65536`"]
+    problems = []
+    known = {name: getattr(limits, name) for name in ("narrative_bytes", "line_chars")}
+    for key, value in data.items():
+        if key not in known:
+            problems.append(f"kunci `extra.portal.limits.{key}` tidak dikenal (yang dikenal: {', '.join(known)})")
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            problems.append(f"`extra.portal.limits.{key}` harus bilangan bulat positif, misalnya {known[key]}")
+        else:
+            setattr(limits, key, value)
+    return problems

@@ -7,6 +7,9 @@ Layout::
 
 Reading never follows a symlink: a link under ``content/`` could pull any
 file of the build machine into the public site, so it is a problem itself.
+Nor are dot-files skipped quietly: a ``.gitattributes`` can make GitHub show
+an item's ``index.md`` to its reviewers as a binary file, so every name
+starting with ``.`` is a problem (``dot-file``).
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ class Content:
     problems: list[Problem] = field(default_factory=list)
     # Folder listing of each item, reused by the photo rules (one scandir each).
     listings: dict[Path, list[str]] = field(default_factory=dict)
+    # Files in the subfolders of each item folder, as `sub/name` (never published
+    # unless listed as photos; counted by the clutter rule).
+    nested: dict[Path, list[str]] = field(default_factory=dict)
 
 
 def rel(path: Path, root: Path) -> str:
@@ -56,9 +62,16 @@ def discover(content_dir: Path, root: Path) -> Content:
         for name in list(dirnames) + filenames:
             if os.path.islink(os.path.join(dirpath, name)):
                 found.problems.append(_symlink_problem(here / name, root))
+            elif name.startswith("."):
+                found.problems.append(_dot_problem(here / name, root))
+        # Not descended into: a dot-folder is reported once, not file by file.
         dirnames[:] = sorted(d for d in dirnames if not os.path.islink(os.path.join(dirpath, d))
                              and not d.startswith("."))
-        files = sorted(f for f in filenames if not os.path.islink(os.path.join(dirpath, f)))
+        files = sorted(f for f in filenames if not os.path.islink(os.path.join(dirpath, f))
+                       and not f.startswith("."))
+        if len(parts) > 3 and parts[0] == "berita":
+            item = content_dir.joinpath(*parts[:3])
+            found.nested.setdefault(item, []).extend("/".join(parts[3:] + (f,)) for f in files)
         if len(parts) == 3 and parts[0] == "berita":
             found.listings[here] = files
             if "index.md" in files:
@@ -85,6 +98,13 @@ def discover(content_dir: Path, root: Path) -> Content:
 def _symlink_problem(path: Path, root: Path) -> Problem:
     return Problem(rel(path, root), 1, "symlink", ERROR,
                    "Tautan simbolik (symlink) tidak diizinkan di folder konten. Ganti dengan berkas aslinya.")
+
+
+def _dot_problem(path: Path, root: Path) -> Problem:
+    return Problem(rel(path, root), 1, "dot-file", ERROR,
+                   f"Berkas atau folder tersembunyi `{path.name}` tidak boleh ada di folder konten: berkas "
+                   "seperti ini bisa mengubah cara GitHub menampilkan perubahan kepada pemeriksa. Hapus "
+                   f"`{path.name}` dari usulan ini.")
 
 
 def read_item(item: Item) -> list[Problem]:

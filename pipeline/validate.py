@@ -19,29 +19,41 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Iterator
 
 from pipeline import images, schema
-from pipeline.config import PLATFORMS, Config
+from pipeline.config import PLATFORMS, Config, Limits
 from pipeline.content import ITEM_FOLDER, YEAR, Content, discover, read_item, read_page, rel
 from pipeline.errors import UsageError
 from pipeline.model import ERROR, WARNING, Document, Item, Page, Photo, Problem
-from pipeline.safety import html_findings, unsafe_path
+from pipeline.safety import bound_findings, html_findings, too_many_angles, unsafe_path
 from pipeline.scaffold import slugify
 
 # File signatures ("magic bytes") of the formats we accept.
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 _AVIF_BRANDS = {b"avif", b"avis"}
-_GENERIC_ALT = re.compile(
-    r"^(foto|gambar|image|img|photo|picture|pic|dsc|dscn|dscf|pxl|dokumentasi|kegiatan|untitled|"
-    r"tanpa judul|foto kegiatan|dokumentasi kegiatan|gambar kegiatan|alt|[-_. ]*)[\s_\-]*\d*$",
-    re.IGNORECASE)
+# Alt texts that describe nothing, once a trailing number and separators are
+# stripped (in Python: as one regex, `[-_. ]*[\s_-]*` was quadratic).
+_GENERIC_WORDS = frozenset((
+    "foto", "gambar", "image", "img", "photo", "picture", "pic", "dsc", "dscn", "dscf", "pxl", "dokumentasi",
+    "kegiatan", "untitled", "tanpa judul", "foto kegiatan", "dokumentasi kegiatan", "gambar kegiatan", "alt"))
 _FILE_LIKE = re.compile(r"^\S+\.(jpe?g|png|webp|heic|heif|avif)$", re.IGNORECASE)
-_MARKUP = re.compile(r"<[A-Za-z/!?]|\*\*|__|`|\[[^\]]*\]\(|^#{1,6}\s|!\[")
+# `[^\][]`, not `[^\]]`: a run of `[` made each one scan to the end (same matches).
+_MARKUP = re.compile(r"<[A-Za-z/!?]|\*\*|__|`|\[[^\][]*\]\(|^#{1,6}\s|!\[")
 _TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _WORD = re.compile(r"\w+")
 INSPECT_CACHE = ".portal/cache/inspect.json"
 _PLATFORM_ALIASES = {"twitter": "x", "fb": "facebook", "ig": "instagram", "tg": "telegram"}
-_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+# Invisible or look-alike-space characters that are neither Cc nor Cf:
+# Hangul and Braille fillers, typographic spaces, line/paragraph separators.
+# U+00A0 (no-break space) is allowed: word processors insert it on their own
+# ("Rp 5 juta", before "%"), it shows as a space and hides nothing.
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u202f\u205f\u3000\u2028\u2029"
+                     + "".join(map(chr, range(0x2000, 0x200B))))
+# Static page names the site generates itself (pipeline/stage.py, feeds.py),
+# MkDocs (README.md becomes index.md, 404.md becomes 404.html, sitemap.xml)
+# and Material (assets/, search/) write: a page of that name would replace
+# or shadow it.
+RESERVED_PAGES = frozenset(("index", "readme", "arsip", "kategori", "tag", "berita", "404", "assets"))
+RESERVED_PAGE_PREFIXES = ("feed", "sitemap", "search", "robots")
 
 
 @dataclass
@@ -84,7 +96,8 @@ def check(config: Config, paths: Iterable[str | Path] = (), today: dt.date | Non
                 ids[item_id].append(item)
             continue
         report.items.append(item)
-        report.problems.extend(check_item(item, config, today, content.listings.get(item.folder, []), inspect))
+        report.problems.extend(check_item(item, config, today, content.listings.get(item.folder, []), inspect,
+                                          nested=content.nested.get(item.folder, [])))
         report.problems.extend(_duplicate_slug(item, slugs[item.slug], config.root))
         if isinstance(item.meta.get("id"), str):
             ids[item.meta["id"]].append(item)
@@ -93,7 +106,7 @@ def check(config: Config, paths: Iterable[str | Path] = (), today: dt.date | Non
     for page in content.pages:
         if scope.covers(page.source):
             report.pages.append(page)
-            report.problems.extend(check_page(page))
+            report.problems.extend(check_page(page, config.limits))
     inspect.save(partial=bool(scope.roots))
     report.problems.sort()
     return report
@@ -140,10 +153,11 @@ def _problem(item_or_file: Item | Page | str, line: int, rule: str, message: str
 # --------------------------------------------------------------------------- items
 
 def check_item(item: Item, config: Config, today: dt.date, listing: list[str],
-               inspect=images.inspect) -> list[Problem]:
+               inspect=images.inspect, nested: list[str] = ()) -> list[Problem]:
     """Every problem of one news item (reading, schema, SOP, content, safety).
 
     ``inspect`` decodes a photo for integrity; ``check`` passes a memoised one.
+    ``nested`` lists the files in the item's subfolders (``sub/name``).
     """
     problems = read_item(item)
     problems.extend(_folder_rules(item))
@@ -160,8 +174,8 @@ def check_item(item: Item, config: Config, today: dt.date, listing: list[str],
     problems.extend(_caption_rules(item, doc, meta.get("caption")))
     problems.extend(_social_rules(item, doc, meta.get("social")))
     problems.extend(_id_rules(item, doc, meta.get("id")))
-    problems.extend(_photo_rules(item, doc, meta.get("photos"), listing, inspect))
-    problems.extend(_narrative_rules(item, doc))
+    problems.extend(_photo_rules(item, doc, meta.get("photos"), listing, inspect, nested))
+    problems.extend(_narrative_rules(item, doc, config.limits))
     return problems
 
 
@@ -220,6 +234,15 @@ def _text_rules(owner, doc: Document, path: tuple, value: Any, label: str,
         yield _problem(owner, doc.line_of(*path), "text-control",
                        f"`{label}` memuat karakter kontrol tak terlihat ({', '.join(bad)}). "
                        "Ketik ulang teksnya tanpa menyalin dari dokumen lain.")
+    fillers = sorted({f"U+{ord(c):04X}" for c in value if c in _FILLERS})
+    if fillers:
+        yield _problem(owner, doc.line_of(*path), "text-control",
+                       f"`{label}` memuat karakter pengisi tak terlihat atau spasi khusus ({', '.join(fillers)}). "
+                       "Ganti dengan spasi biasa atau hapus; ketik ulang teksnya tanpa menyalin dari dokumen lain.")
+    if "\n" in value.strip():
+        yield _problem(owner, doc.line_of(*path), "text-line-break",
+                       f"`{label}` berisi pindah baris. Tulis dalam satu baris; teks panjang boleh dipecah "
+                       f"dengan bentuk `{label}: >-` (baris-barisnya digabung), bukan `|`.")
     if markup and _MARKUP.search(value):
         yield _problem(owner, doc.line_of(*path), "text-markup",
                        f"`{label}` harus teks biasa, tanpa HTML atau format Markdown "
@@ -373,7 +396,8 @@ def _social_rules(item, doc, social) -> Iterator[Problem]:
 
 # --------------------------------------------------------------------------- photos
 
-def _photo_rules(item: Item, doc: Document, photos: Any, listing: list[str], inspect) -> Iterator[Problem]:
+def _photo_rules(item: Item, doc: Document, photos: Any, listing: list[str], inspect,
+                 nested: list[str] = ()) -> Iterator[Problem]:
     line = doc.line_of("photos")
     if photos is None or photos == "":
         photos = []
@@ -423,6 +447,17 @@ def _photo_rules(item: Item, doc: Document, photos: Any, listing: list[str], ins
             continue
         listed[key] = fline
         yield from _photo_file_rules(item, doc, index, entry, file, fline, names, lowered, claimed, inspect)
+    unlisted = [name for name in list(listing) + list(nested)
+                if name != "index.md" and name.lower() not in listed]
+    if len(unlisted) > schema.UNLISTED_MAX:
+        # One error instead of a warning per file: thousands of them pushed the
+        # reviewers' summary past GitHub's limit while the check passed.
+        shown = ", ".join(f"`{name}`" for name in unlisted[:5])
+        yield _problem(item, line, "folder-clutter",
+                       f"Folder berita berisi {len(unlisted)} berkas yang tidak tercantum di `photos:` (misalnya "
+                       f"{shown}); paling banyak {schema.UNLISTED_MAX}. Hapus berkas yang tidak dipakai dari "
+                       "usulan ini; foto yang dipakai daftarkan di `photos:`.")
+        return
     for name in listing:
         if _extension(name) in schema.IMAGE_EXTENSIONS and name.lower() not in listed:
             yield _problem(item, line, "photo-unlisted",
@@ -483,7 +518,7 @@ def _alt_rules(item, doc, index, entry, file) -> Iterator[Problem]:
         yield _problem(item, line, "photo-alt-filename",
                        f"Alt foto `{file}` berisi nama berkas. Tulis apa yang terlihat di foto, misalnya "
                        "`Ketua DPRD membuka rapat paripurna`.")
-    elif _GENERIC_ALT.match(alt.strip()):
+    elif _generic_alt(alt):
         yield _problem(item, line, "photo-alt-generic",
                        f"Alt foto `{file}` (`{alt.strip()}`) terlalu umum. Tulis apa yang terlihat di foto: siapa, "
                        "sedang apa, di mana.")
@@ -491,6 +526,18 @@ def _alt_rules(item, doc, index, entry, file) -> Iterator[Problem]:
         yield _problem(item, line, "photo-alt-short",
                        f"Alt foto `{file}` hanya {len(_WORD.findall(alt))} kata. Deskripsi yang baik menyebut "
                        "siapa, sedang apa, di mana (minimal 3 kata).", WARNING)
+
+
+def _generic_alt(alt: str) -> bool:
+    """True when ``alt`` is a word like "foto" or "DSC", maybe numbered, or only separators and digits."""
+    text = alt.strip()
+    end = len(text)
+    while end and text[end - 1].isdecimal():
+        end -= 1
+    while end and (text[end - 1].isspace() or text[end - 1] in "_-"):
+        end -= 1
+    stem = text[:end]
+    return stem.lower() in _GENERIC_WORDS or all(c in "-_. " for c in stem)
 
 
 def sniff(head: bytes) -> str | None:
@@ -529,9 +576,17 @@ def _shown(value: str) -> str:
 
 # --------------------------------------------------------------------------- narrative
 
-def _narrative_rules(owner: Item | Page, doc: Document, *, minimum: int = schema.NARRATIVE_MIN_WORDS):
+def _narrative_rules(owner: Item | Page, doc: Document, limits: Limits, *,
+                     minimum: int = schema.NARRATIVE_MIN_WORDS):
     body = doc.body
-    words = len(_WORD.findall(_COMMENT.sub("", body)))
+    size = len(body.encode("utf-8"))
+    if size > limits.narrative_bytes:
+        # Nothing else is read: the editor's first fix is to shorten it.
+        yield _problem(owner, doc.body_line, "narrative-too-large",
+                       f"Narasi berukuran {_kb(size)}, melebihi batas {_kb(limits.narrative_bytes)}. Pendekkan "
+                       "narasinya; dokumen panjang (laporan, peraturan) ditautkan, bukan disalin.")
+        return
+    words = len(_WORD.findall(strip_comments(body)))
     if words == 0:
         yield _problem(owner, doc.body_line, "narrative-missing",
                        "Narasi berita belum ada. Tulis narasi di bawah baris `---` penutup front-matter: apa, "
@@ -540,10 +595,34 @@ def _narrative_rules(owner: Item | Page, doc: Document, *, minimum: int = schema
         yield _problem(owner, doc.body_line, "narrative-too-short",
                        f"Narasi hanya {words} kata; minimal {minimum} kata. Lengkapi dengan apa, siapa, kapan, "
                        "di mana dan mengapa kegiatan itu penting.")
-    for line, rule, message in html_findings(body):
+    bounds = bound_findings(body, limits.line_chars)
+    for line, rule, message in bounds:
+        yield _problem(owner, doc.body_line + line - 1, rule, message)
+    # The HTML scanner is linear only for a bounded number of `<` (markup-run said so).
+    for line, rule, message in ([] if too_many_angles(body) else html_findings(body)):
         yield _problem(owner, doc.body_line + line - 1, rule, message)
     if isinstance(owner, Item):
         yield from _template_rule(owner, doc.body_line, "Narasi", body, "narrative")
+
+
+def strip_comments(text: str) -> str:
+    """``text`` without its HTML comments ``<!-- ... -->``, in linear time.
+
+    (``<!--.*?-->`` rescanned to the end from every unclosed ``<!--``.)
+    """
+    parts, position = [], 0
+    while (start := text.find("<!--", position)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break  # no later comment can close either
+        parts.append(text[position:start])
+        position = end + 3
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def _kb(size: int) -> str:
+    return f"{size / 1024:.0f} KB".replace(".", ",")
 
 
 _ID_LINE = re.compile(r"^id:[ \t]*[\"']?([^\"'\s#]+)", re.MULTILINE)
@@ -588,17 +667,18 @@ def _duplicate_slug(item: Item, same: list[Item], root: Path) -> Iterator[Proble
 
 # --------------------------------------------------------------------------- pages
 
-def check_page(page: Page) -> list[Problem]:
+def check_page(page: Page, limits: Limits | None = None) -> list[Problem]:
     """Every problem of one static page."""
+    limits = limits or Limits()
     problems = read_page(page)
+    problems.extend(_page_name_rules(page))
     doc = page.doc
     if doc is None:
         return problems
     problems.extend(_key_rules(page, doc, (), doc.meta, schema.PAGE_KEYS, "front-matter"))
     title = doc.meta.get("title")
     if not isinstance(title, str) or not title.strip():
-        match = _H1.search(doc.body)
-        title = match.group(1) if match else None
+        title = first_heading(doc.body)
     if not title:
         problems.append(_problem(page, 1, "page-title",
                                  "Halaman tanpa judul. Tambahkan front-matter `title: ...` atau judul `# ...` "
@@ -606,8 +686,31 @@ def check_page(page: Page) -> list[Problem]:
     else:
         page.title = title.strip()
         problems.extend(_text_rules(page, doc, ("title",), title, "title"))
-    if not _WORD.search(_COMMENT.sub("", doc.body)):
+    if not _WORD.search(strip_comments(doc.body)):
         problems.append(_problem(page, doc.body_line, "page-empty", "Halaman ini kosong. Tulis isinya di bawah "
                                                                     "front-matter."))
-    problems.extend(p for p in _narrative_rules(page, doc, minimum=0) if p.rule.startswith("html-"))
+    problems.extend(p for p in _narrative_rules(page, doc, limits, minimum=0)
+                    if p.rule.startswith("html-") or p.rule in _BOUND_RULES)
     return problems
+
+
+_BOUND_RULES = {"narrative-too-large", "line-too-long", "nesting-too-deep", "markup-run"}
+
+
+def first_heading(body: str) -> str | None:
+    """The text of the first ``# Heading`` line of ``body`` (closing ``#`` removed), or None."""
+    for line in body.split("\n"):
+        if line.startswith("#") and line[1:2].isspace():
+            text = line[1:].strip().rstrip("#").rstrip()
+            if text:
+                return text
+    return None
+
+
+def _page_name_rules(page: Page) -> Iterator[Problem]:
+    name = page.name.lower()
+    if name in RESERVED_PAGES or name.startswith(RESERVED_PAGE_PREFIXES):
+        yield _problem(page, 1, "page-name",
+                       f"Nama halaman `{page.source.name}` sudah dipakai situs untuk halaman yang dibuat otomatis "
+                       "(beranda, arsip, kategori, tag, berita, feed, sitemap, pencarian). Ganti nama berkasnya, "
+                       f"misalnya `{page.name.lower()}-dprd.md`.")

@@ -295,3 +295,85 @@ def test_symlinked_content_folders_are_not_followed(site, outside, monkeypatch, 
     assert code == 1 and err == ""
     assert [line.split(" [")[1].split("]")[0] for line in out.splitlines()[:-1]] == ["symlink", "symlink"]
     assert out.splitlines()[-1] == "2 galat dan 0 peringatan di 2 berkas; 0 berita dan 0 halaman diperiksa."
+
+
+# --------------------------------------------------------------------------- dot-files and clutter
+
+def test_gitattributes_in_an_item_folder_is_refused(site, monkeypatch, capsys):
+    folder = put(site, item())
+    # What made index.md show to reviewers as a binary diff.
+    (folder / ".gitattributes").write_text("index.md -diff\n", encoding="utf-8")
+    code, found, messages = check(site, monkeypatch, capsys)
+    assert (code, found) == (1, [(".gitattributes", 1, "dot-file", "error")])
+    assert messages[0].startswith("Berkas atau folder tersembunyi `.gitattributes` tidak boleh ada")
+
+
+def test_dot_folder_is_reported_once_and_not_entered(site, monkeypatch, capsys):
+    (site / "content" / ".github").mkdir(parents=True)
+    (site / "content" / ".github" / "CODEOWNERS").write_text("* @siapa\n", encoding="utf-8")
+    (site / "content" / "halaman").mkdir()
+    (site / "content" / "halaman" / ".gitignore").write_text("*.md\n", encoding="utf-8")
+    code, out, err = run_main(site, monkeypatch, capsys, "check")
+    assert code == 1 and err == ""
+    assert [line.split(": galat ")[0] for line in out.splitlines()[:-1]] == [
+        "content/.github:1", "content/halaman/.gitignore:1"]
+
+
+def test_thousands_of_unlisted_files_are_one_error(site, monkeypatch, capsys):
+    folder = put(site, item())
+    for n in range(4300):
+        (folder / f"x{n:04d}.jpg").touch()
+    code, found, messages = check(site, monkeypatch, capsys)
+    assert (code, found) == (1, [("index.md", 8, "folder-clutter", "error")])
+    assert messages[0] == ("Folder berita berisi 4300 berkas yang tidak tercantum di `photos:` (misalnya `x0000.jpg`, "
+                           "`x0001.jpg`, `x0002.jpg`, `x0003.jpg`, `x0004.jpg`); paling banyak 10. Hapus berkas yang "
+                           "tidak dipakai dari usulan ini; foto yang dipakai daftarkan di `photos:`.")
+
+
+def test_unlisted_files_in_subfolders_count_too(site, monkeypatch, capsys):
+    folder = put(site, item())
+    (folder / "cadangan").mkdir()
+    for n in range(11):
+        (folder / "cadangan" / f"catatan-{n:02d}.txt").write_text("-", encoding="utf-8")
+    code, found, messages = check(site, monkeypatch, capsys)
+    assert (code, found) == (1, [("index.md", 8, "folder-clutter", "error")])
+    assert "11 berkas" in messages[0] and "`cadangan/catatan-00.txt`" in messages[0]
+
+
+# --------------------------------------------------------------------------- narrative size
+
+def test_narrative_over_64_kb(site, monkeypatch, capsys):
+    paragraph = "Rapat dilanjutkan dengan pembahasan anggaran daerah. " * 30 + "\n\n"
+    put(site, item(body=BODY + paragraph * 45))  # 71,855 bytes
+    code, found, messages = check(site, monkeypatch, capsys)
+    assert (code, found) == (1, [("index.md", 19, "narrative-too-large", "error")])
+    assert messages[0] == ("Narasi berukuran 70 KB, melebihi batas 64 KB. Pendekkan narasinya; dokumen panjang "
+                           "(laporan, peraturan) ditautkan, bukan disalin.")
+
+
+def test_limits_are_configurable(site, monkeypatch, capsys):
+    config = site / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace(
+        "    social_default:", "    limits:\n      narrative_bytes: 300\n      line_chars: 100\n    social_default:")
+    config.write_text(text, encoding="utf-8")
+    put(site, item(body="Kata " * 30 + "\n"))  # 151 bytes, one line of 150 characters
+    code, found, messages = check(site, monkeypatch, capsys)
+    assert found == [("index.md", 19, "line-too-long", "error"), ("index.md", 19, "narrative-too-short", "error")]
+    assert messages[0].startswith("Baris ini berisi 150 karakter; paling banyak 100.")
+    put(site, item())  # the usual 359-byte narrative
+    assert check(site, monkeypatch, capsys)[1] == [("index.md", 19, "narrative-too-large", "error")]
+
+
+@pytest.mark.parametrize("limits, complaint", [
+    ("limits: 5", "`extra.portal.limits` harus berisi pasangan `nama: angka`"),
+    ("limits: {narrative_bytes: -1}", "`extra.portal.limits.narrative_bytes` harus bilangan bulat positif"),
+    ("limits: {line_chars: banyak}", "`extra.portal.limits.line_chars` harus bilangan bulat positif"),
+    ("limits: {lines: 3}", "kunci `extra.portal.limits.lines` tidak dikenal"),
+])
+def test_invalid_limits_are_a_config_error(site, monkeypatch, capsys, limits, complaint):
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "    social_default:", f"    {limits}\n    social_default:"), encoding="utf-8")
+    put(site, item())
+    code, out, err = run_main(site, monkeypatch, capsys, "check")
+    assert code == 1 and complaint in err
