@@ -13,7 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import images
+from pipeline import images, record
+from pipeline.actions import shown
 from pipeline.config import Config
 from pipeline.images import Stats
 from pipeline.errors import PortalError
@@ -38,6 +39,8 @@ def build(config: Config, site_dir: Path | None = None) -> BuildResult:
     """Build the site of ``config`` into ``site_dir`` (default ``site/``).
 
     Returns the check report with ``site=None`` when errors stopped the build.
+    A complete build also replaces the build record (``pipeline/record.py``):
+    what ``portal publish`` posts, so that it never opens a photo itself.
     """
     started = time.perf_counter()
     report = check(config)
@@ -48,10 +51,28 @@ def build(config: Config, site_dir: Path | None = None) -> BuildResult:
     photos = [p.path for item in report.items if not item.draft for p in item.photos]
     processed, stats, failures = images.process(photos, cache, prune=True)
     if failures:  # the check decoded every photo; this is a race with an editor or a disk fault
-        raise PortalError("Foto gagal diproses:\n" + "\n".join(f"  - {path}: {msg}" for path, msg in failures))
+        raise PortalError("Foto gagal diproses:\n" + "\n".join(f"  - {shown(path)}: {shown(msg)}"
+                                                                for path, msg in failures))
     files, variants = stage(config, report.items, report.pages, None, processed, cache)
+    published = _published(config, report.items, variants)
     run_mkdocs(config, files, site_dir, variants)
+    record.write(config, published)  # after the swap: the record describes the site in place
     return BuildResult(report, site_dir, len(files), time.perf_counter() - started, stats)
+
+
+def _published(config: Config, items, variants: dict[str, Path]) -> list[record.Published]:
+    """What ``portal publish`` will post, taken from what this build puts on the site."""
+    from pipeline.posts import platforms_of
+    from pipeline.stage import photo_names, social_photo_url
+
+    out = []
+    for item in sorted((i for i in items if not i.draft and i.date), key=lambda i: (i.date, i.rel)):
+        photos = [(social_photo_url(item, name), photo.alt) for photo, name in zip(item.photos, photo_names(item))]
+        missing = [path for path, _ in photos if path not in variants]
+        if missing:  # a bug, not a content problem: the posts would link photos the site lacks
+            raise PortalError(f"Foto media sosial tidak ada di situs: {', '.join(map(shown, missing))}")
+        out.append(record.published(config, item, platforms_of(item, config), photos))
+    return out
 
 
 def run_mkdocs(config: Config, files: dict[str, str], site_dir: Path,
@@ -66,6 +87,8 @@ def run_mkdocs(config: Config, files: dict[str, str], site_dir: Path,
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from pipeline import csp
+
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     empty = Path(tempfile.mkdtemp(prefix=".docs-", dir=site_dir.parent))  # MkDocs wants a docs_dir
@@ -76,9 +99,11 @@ def run_mkdocs(config: Config, files: dict[str, str], site_dir: Path,
         if portal is None:
             raise PortalError("mkdocs.yml tidak memuat plugin `portal` di `plugins:`. Plugin itu wajib: ia "
                               "menyaring HTML setiap halaman dan memasang foto. Tambahkan `- portal`.")
-        portal.generated, portal.links = files, photos or {}
+        portal.generated, portal.links, portal.csp = files, photos or {}, True
         _quiet_mkdocs()
         mkdocs_build(mk)
+        # The plugin gave its pages their policy as MkDocs wrote them; any other HTML file gets it here.
+        csp.add_to_site(scratch, done=portal.with_csp)
     except MkDocsException as exc:
         shutil.rmtree(scratch, ignore_errors=True)
         raise PortalError(f"MkDocs gagal membangun situs: {exc}") from None

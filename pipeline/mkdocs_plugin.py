@@ -3,16 +3,25 @@
 1. Front-matter text becomes escaped ``Markup``: MkDocs renders templates
    without autoescaping, and Material prints ``page.meta.title`` raw in the
    header. As Markup, raw output is escaped and ``| e`` does not double it.
-2. The HTML blocks the stage already rendered (marked ``<!--portal:raw-->``)
-   skip Markdown: parsing them again was a third of MkDocs' time at 1,000
-   items. They come back verbatim after rendering.
+2. The HTML blocks the stage already rendered (between its ``RAW_START`` and
+   ``RAW_END`` markers) skip Markdown: parsing them again was a third of
+   MkDocs' time at 1,000 items. They come back verbatim after rendering.
+   The markers and placeholders carry the stage's per-process random
+   ``MARKER``, so no content can forge them.
 3. Every page's HTML is sanitized with an allowlist (nh3, the Ammonia
    sanitizer) *after* Markdown rendering, so raw HTML or attribute-list
    tricks that slipped past ``portal check`` cannot reach the site; the
-   returned blocks are sanitized with the rest.
+   returned blocks are sanitized with the rest. Content cannot clobber the
+   theme's DOM (issue 10: ``<p id="__config">`` ran a script through
+   Material's ``querySelector``): every id, generated heading anchors too
+   (``slugify``), starts with ``ID_PREFIX``, same-site links follow it,
+   ``name`` is dropped, ``class`` only from the stage templates' own
+   classes. Images load only from the site: a ``src``/``srcset`` with a
+   scheme or a host is dropped (a picture swapped after review, a tracking
+   pixel); links to other sites stay.
 4. An article goes into Material's search index as one entry of what a
    reader searches for (details line, narrative, tags), taken from the part
-   of the page the stage marks with ``<!--portal:text-->``. Material's own
+   of the page between the stage's ``TEXT_START`` and ``TEXT_END``. Material's own
    indexer re-parses every page with Python's HTMLParser (a fifth of the
    build at 1,000 items) and also indexed the credits, share and pager links.
 5. ``portal_memo`` (a template global) renders a block once per place and
@@ -26,11 +35,19 @@
    in-memory files, and the photo variants (``links``), hard-linked into the
    site on a thread while MkDocs renders the pages (30,000 links at 1,000
    items; the system calls release the GIL).
+
+7. With ``csp`` set (``portal build`` sets it; ``portal serve`` does not:
+   MkDocs' live reload injects an inline script), every HTML page gets its
+   Content-Security-Policy (``pipeline.csp``) as MkDocs writes it: a pass
+   over the written site cost 0.5 s at 1,000 items, mostly the second write.
+   ``run_mkdocs`` then gives any HTML file not seen here (``with_csp``) its
+   policy too.
 """
 
 from __future__ import annotations
 
 import html as htmllib
+import os
 import re
 import threading
 from pathlib import Path
@@ -41,27 +58,99 @@ from markupsafe import Markup, escape
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
+from pipeline import csp
+from pipeline.stage import MARKER, RAW_END, RAW_START, TEXT_END, TEXT_START
+
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "div", "dl", "dt",
     "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
     "mark", "nav", "ol", "p", "picture", "pre", "q", "s", "small", "source", "span", "strong", "sub", "summary",
     "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "article",
 }
+# No "name" (it clobbers document.<name> like an id does) and no free "class":
+# see CLASSES.
 ATTRIBUTES = {
-    "*": {"class", "id", "lang", "title", "aria-label", "aria-hidden"},
+    "*": {"id", "lang", "title", "aria-label", "aria-hidden"},
     "a": {"href", "rel", "target", "tabindex", "data-width", "data-height"},
     "img": {"src", "alt", "width", "height", "loading", "decoding", "fetchpriority", "srcset", "sizes"},
     "source": {"type", "srcset", "sizes"},
     "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"},
     "time": {"datetime"}, "blockquote": {"cite"}, "q": {"cite"}, "ol": {"start"},
 }
+# The classes of the stage's own templates (pipeline/templates/), per tag, and
+# nothing else: content must not dress up as the theme's interface.
+CLASSES = {
+    "p": {"portal-meta", "portal-tags", "portal-intro"},
+    "div": {"portal-lead", "portal-gallery", "portal-list"},
+    "nav": {"portal-share", "portal-pager", "portal-pagination"},
+    "a": {"portal-pager__newer", "portal-pager__older"},
+    "article": {"portal-teaser"},
+    "ul": {"portal-links"},
+}
+# Every id that comes from content starts with it; no id of Material
+# (``__config``, ``__search``, ``__drawer``...) or of its JavaScript does.
+ID_PREFIX = "isi-"
 TEXT_KEYS = ("title", "description", "category", "location", "image_alt")
-RAW = re.compile(r"<!--portal:raw-->\n(.*?)\n<!--/portal:raw-->", re.DOTALL)
-TOKEN = "portalraw{}portalraw"
-TOKEN_P = re.compile(r"<p>portalraw(\d+)portalraw</p>")
-# The search text's bounds survive sanitizing as private-use characters.
-TEXT_START, TEXT_END, MARK = "<!--portal:text-->", "<!--/portal:text-->", "\ue000"
+RAW = re.compile(re.escape(RAW_START) + r"\n(.*?)\n" + re.escape(RAW_END), re.DOTALL)
+TOKEN = f"portalraw{MARKER}n{{}}"
+TOKEN_P = re.compile(rf"<p>portalraw{MARKER}n(\d+)</p>")
+# The search text's bounds survive sanitizing (which drops comments) as text.
+MARK = f"portaltext{MARKER}"
 LEAD = re.compile(r'<div class="portal-lead">.*?</div>', re.DOTALL)
+# What a URL parser makes of a value before it looks for a scheme or a host:
+# tabs and newlines vanish, leading spaces and controls are trimmed, "\" is "/".
+_URL_NOISE = re.compile(r"[\t\n\r]")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_SRCSET_SPLIT = re.compile(r"[\s,]+")
+
+
+def slugify(value: str, separator: str) -> str:
+    """A heading's anchor: Markdown's ``toc`` slug with ``ID_PREFIX`` (``## Visi`` gets ``isi-visi``).
+
+    The plugin sets it as ``toc``'s ``slugify`` so the table of contents and
+    the headings agree; a heading reading ``__config`` cannot become the
+    theme's ``<script id="__config">``.
+    """
+    from markdown.extensions.toc import slugify as markdown_slugify
+
+    return ID_PREFIX + markdown_slugify(value, separator)
+
+
+def _prefixed(fragment: str) -> str:
+    return fragment if not fragment or fragment.startswith(ID_PREFIX) else ID_PREFIX + fragment
+
+
+def _local(url: str) -> bool:
+    """``url`` points into this site: no scheme, no ``//host``."""
+    url = _URL_NOISE.sub("", url).lstrip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
+                                         "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
+    url = url.replace("\\", "/")
+    return not url.startswith("//") and not _SCHEME.match(url)
+
+
+def _srcset_local(value: str) -> bool:
+    # Each candidate URL starts after a space or a comma: checking every token
+    # split there covers them all (a comma inside a URL only adds tokens).
+    return all(_local(token) for token in _SRCSET_SPLIT.split(value) if token)
+
+
+def _filter(tag: str, attribute: str, value: str) -> str | None:
+    """nh3's attribute callback: ids and same-site fragments in ``ID_PREFIX``; local images; known classes."""
+    if attribute == "href":
+        if value.startswith("#"):
+            return "#" + _prefixed(value[1:])
+        if "#" in value and _local(value):  # another page of this site
+            path, fragment = value.split("#", 1)
+            return f"{path}#{_prefixed(fragment)}"
+        return value
+    if attribute == "src":
+        return value if _local(value) else None
+    if attribute == "srcset":
+        return value if _srcset_local(value) else None
+    if attribute == "class":
+        allowed = CLASSES.get(tag, ())
+        return " ".join(name for name in value.split() if name in allowed) or None
+    return value
 
 
 class PortalPlugin(BasePlugin):
@@ -75,12 +164,17 @@ class PortalPlugin(BasePlugin):
         self.links: dict[str, Path] = {}
         self._linker: threading.Thread | None = None
         self._link_error: BaseException | None = None
+        self.csp = False
+        self.with_csp: set[str] = set()  # the HTML files given their policy, as normalised paths
 
     def on_config(self, config):
         from material.plugins.search.plugin import SearchPlugin
 
         search = next((p for p in config.plugins.values() if isinstance(p, SearchPlugin)), None)
         self.search_index = search.search_index if search and search.config.enabled else None
+        # Here rather than in mkdocs.yml: mkdocs.yml stays plain YAML, and no
+        # config can leave the headings' anchors in the theme's id namespace.
+        config.mdx_configs.setdefault("toc", {})["slugify"] = slugify
 
     def on_nav(self, nav, config, files):
         self._nav = nav
@@ -155,10 +249,23 @@ class PortalPlugin(BasePlugin):
             page.meta["search"] = {"exclude": True}  # indexed in on_page_content instead
         return markdown
 
+    def on_post_page(self, output, page, config):
+        if not self.csp:
+            return output
+        self.with_csp.add(os.path.normpath(page.file.abs_dest_path))
+        return csp.add_meta(output)
+
+    def on_post_template(self, output_content, template_name, config):
+        if not self.csp or not template_name.endswith(".html"):  # 404.html; not sitemap.xml
+            return output_content
+        self.with_csp.add(os.path.normpath(os.path.join(config.site_dir, template_name)))
+        return csp.add_meta(output_content)
+
     def on_page_content(self, html, page, config, files):
         blocks = self.raw.pop(page.file.src_uri, [])
-        html = TOKEN_P.sub(lambda m: blocks[int(m.group(1))], html.replace(MARK, ""))
+        html = TOKEN_P.sub(lambda m: blocks[int(m.group(1))], html)
         html = sanitize(html.replace(TEXT_START, MARK).replace(TEXT_END, MARK))
+        _prefix_toc(page.toc)
         if MARK in html:
             before, text, after = html.split(MARK, 2)
             html = before + text + after
@@ -178,6 +285,14 @@ class PortalPlugin(BasePlugin):
         if isinstance(tags, list):
             entry["tags"] = [str(tag) for tag in tags if isinstance(tag, (str, int, float, bool)) and tag]
         self.search_index.entries.append(entry)
+
+
+def _prefix_toc(toc) -> None:
+    # The sanitizer prefixed every id in the page (an id given by attr_list,
+    # say, skips slugify): the table of contents must link to the same ids.
+    for entry in toc or ():
+        entry.id = _prefixed(entry.id)
+        _prefix_toc(entry.children)
 
 
 def _place(url: str, targets: list[str]) -> str:
@@ -202,5 +317,8 @@ def sanitize(html: str) -> str:
 
 # Built once: nh3.clean() rebuilds its allowlists on every call.
 # rel is ours to set (share links open in a new tab); nh3 would add its own.
+# id_prefix prefixes ids before _filter sees them; allowed_classes enforces
+# CLASSES again after it (_filter drops a class attribute left empty).
 _CLEANER = nh3.Cleaner(tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto", "tel"},
-                       link_rel=None, strip_comments=True)
+                       link_rel=None, strip_comments=True, id_prefix=ID_PREFIX, attribute_filter=_filter,
+                       allowed_classes=CLASSES)

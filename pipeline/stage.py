@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import posixpath
+import secrets
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass
@@ -40,6 +41,17 @@ SIZES = "(min-width: 76.25em) 45rem, 100vw"
 # Autoescaped: titles, captions, alt texts and credits are editor input.
 _env = Environment(loader=PackageLoader("pipeline", "templates"), autoescape=True,
                    trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+# The markers the portal MkDocs plugin looks for: trusted HTML blocks that skip
+# Markdown, and the bounds of an article's search text. Random per process, so
+# no narrative can forge them: a fixed text (``portalraw0portalraw``,
+# ``<!--/portal:text-->``) crashed the build or cut the search index (issue 10).
+# ``portal build`` and ``portal serve`` stage and render in the same process.
+MARKER = secrets.token_hex(8)
+RAW_START, RAW_END = f"<!--portal-{MARKER}:raw-->", f"<!--/portal-{MARKER}:raw-->"
+TEXT_START, TEXT_END = f"<!--portal-{MARKER}:text-->", f"<!--/portal-{MARKER}:text-->"
+_env.globals.update(raw_start=Markup(RAW_START), raw_end=Markup(RAW_END),
+                    text_start=Markup(TEXT_START), text_end=Markup(TEXT_END))
 
 
 def format_date(date: dt.date) -> str:
@@ -259,8 +271,8 @@ def render_article(config: Config, entry: Entry, newer: Entry | None = None, old
         front_matter=head, title_md=Markup(_md_text(entry.title)), item=item, date_text=entry.date_text,
         category=entry.category, category_url=f"kategori/{entry.category_slug}/",
         location=meta.get("location"), lead=entry.photo, sizes=SIZES,
-        # An editor's text never carries the stage's raw-HTML marker (it skips Markdown).
-        narrative=Markup(item.doc.body.strip().replace("<!--portal:", "<!-- portal:")), photos=entry.photos, tags=meta.get("tags") or [],
+        # Markdown, as written: the stage's markers carry a per-process random part (MARKER).
+        narrative=Markup(item.doc.body.strip()), photos=entry.photos, tags=meta.get("tags") or [],
         share=share, newer=newer, older=older, **_helpers(entry.url))
 
 

@@ -13,6 +13,13 @@
   third-party" assertions.
 - ``sample_items``: the sample items read straight from ``content/`` (not
   through the pipeline), for expected values.
+- ``hostile_project`` / ``build_unchecked``: a small project of items with
+  the narratives a test gives, built *without* ``portal check``'s refusal:
+  what the portal plugin alone lets through to the site.
+- ``CSP_WATCH`` / ``csp_violations``: every Content-Security-Policy
+  violation a page reports (an init script, which the page's policy does
+  not govern).
+- ``missing_tool``: skip on a developer machine, fail under ``CI``.
 - a ``pytest_runtest_makereport`` hook (this module is a pytest plugin of
   test_browser.py) so a failing browser test leaves
   ``test-artifacts/<test>.png``.
@@ -45,6 +52,7 @@ AXE = TESTS / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--no-first-run", "--disable-sync", "--disable-quic"]
+IN_CI = bool(os.environ.get("CI"))
 TODAY = "2026-11-21"  # PORTAL_TODAY of the builds: the sample's newest item is H-1, no date warnings change
 SITE_URL = "https://dprd.contoh.go.id/"
 PHONE = {"width": 412, "height": 915}
@@ -137,6 +145,91 @@ def sample_site(tmp_path_factory) -> Path:
                 pytest.fail(f"portal build failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
             done.write_text(result.stdout, encoding="utf-8")
     return project
+
+
+def missing_tool(reason: str) -> None:
+    """Skip on a developer machine; under CI (.ci/run installs every tool) fail."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI is set: .ci/run is expected to install it)", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
+HOSTILE_FRONT_MATTER = """---
+title: {title}
+date: 2026-11-{day:02d}
+category: sekretariat
+tags: [uji-keamanan]
+caption: Berita uji keamanan situs dengan narasi yang mencoba mengganggu halaman.
+photos:
+{photos}
+social: []
+---
+"""
+
+
+def tiny_jpeg(colour: tuple[int, int, int]) -> bytes:
+    """A small but real JPEG (the photo pipeline decodes it)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), colour).save(buffer, "JPEG", quality=70)
+    return buffer.getvalue()
+
+
+def hostile_project(target: Path, narratives: dict[str, str], pages: dict[str, str] | None = None,
+                    extensions: tuple[str, ...] = ()) -> Path:
+    """A project of the repo's mkdocs.yml and overrides/, the static pages, and one item per narrative.
+
+    ``narratives`` maps a slug to its Markdown; items are dated 2026-11-01,
+    -02... in order. ``pages`` adds static pages (name -> Markdown with
+    front-matter); ``extensions`` are added to ``markdown_extensions`` (say
+    ``attr_list``, to show the sanitizer holds where the check would not).
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    if extensions:
+        config = config.replace("markdown_extensions:\n", "markdown_extensions:\n"
+                                + "".join(f"  - {name}\n" for name in extensions), 1)
+    (target / "mkdocs.yml").write_text(config, encoding="utf-8")
+    shutil.copytree(REPO / "overrides", target / "overrides")
+    shutil.copytree(REPO / "content" / "halaman", target / "content" / "halaman")
+    for name, text in (pages or {}).items():
+        (target / "content" / "halaman" / f"{name}.md").write_text(text, encoding="utf-8")
+    for day, (slug, narrative) in enumerate(narratives.items(), start=1):
+        folder = target / "content" / "berita" / "2026" / f"2026-11-{day:02d}-{slug}"
+        folder.mkdir(parents=True)
+        photos = []
+        for number in range(1, 5):
+            (folder / f"foto-{number}.jpg").write_bytes(tiny_jpeg((40 * number, 90, 200 - 30 * number)))
+            photos.append(f"  - file: foto-{number}.jpg\n    alt: Peserta rapat uji keamanan nomor {number}")
+        head = HOSTILE_FRONT_MATTER.format(title=f"Uji keamanan {slug}", day=day, photos="\n".join(photos))
+        (folder / "index.md").write_text(head + narrative.strip() + "\n", encoding="utf-8")
+    return target
+
+
+def build_unchecked(project: Path, today: str = TODAY) -> Path:
+    """Build ``project`` into ``project/site`` in-process as ``portal build`` does, minus its refusal on errors.
+
+    ``portal check`` refuses much of what the hostile tests feed the site;
+    the sanitizer in the portal plugin must hold on its own.
+    """
+    from pipeline import images
+    from pipeline.build import CACHE_DIR, run_mkdocs
+    from pipeline.config import load_config
+    from pipeline.stage import stage
+    from pipeline.validate import check
+
+    os.environ["PORTAL_TODAY"] = today
+    config = load_config(project)
+    report = check(config)
+    photos = [p.path for item in report.items if not item.draft for p in item.photos]
+    processed, _, failures = images.process(photos, project / CACHE_DIR, prune=True)
+    assert not failures, failures
+    files, variants = stage(config, report.items, report.pages, None, processed, project / CACHE_DIR)
+    run_mkdocs(config, files, project / "site", variants)
+    return project / "site"
 
 
 # --------------------------------------------------------------------------- serving
@@ -241,6 +334,18 @@ def serve(site: Path, gzip_text: bool = False, log: list | None = None):
 
 def launch(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+
+
+# Added to a context before any page loads: init scripts run outside the page's CSP.
+CSP_WATCH = """window.__portalCsp = [];
+document.addEventListener('securitypolicyviolation', e => window.__portalCsp.push(
+  e.effectiveDirective + ' blocked ' + (e.blockedURI || '(inline)') + ' at ' + e.sourceFile + ':' + e.lineNumber
+  + (e.sample ? ' [' + e.sample + ']' : '')));"""
+
+
+def csp_violations(page) -> list[str]:
+    """The CSP violations the page has reported since it loaded (needs ``CSP_WATCH``)."""
+    return page.evaluate("window.__portalCsp || ['CSP_WATCH missing']")
 
 
 @dataclass

@@ -3,13 +3,16 @@
 A phone (412x915) reads the home page, an article, a category, the archives,
 the 404 page; searches; opens the gallery from the keyboard; axe-core checks
 accessibility. On every page visited: no failed request, no request to any
-other host, no console or page error, and after scrolling to the bottom
-(lazy loading) every image has decoded. A failing test leaves
+other host, no console or page error, no Content-Security-Policy violation,
+and after scrolling to the bottom (lazy loading) every image has decoded.
+Every HTML page of the build is opened once more for its policy: first in
+``<head>``, nothing refused. A failing test leaves
 ``test-artifacts/<test>.png``.
 
 The sample site is built once per session and shared by every module and
-xdist worker (tests/browser_support.py). Skipped when Chromium is missing;
-``.ci/run`` installs it. Search counts and axe findings are printed (``-rP``).
+xdist worker (tests/browser_support.py). Skipped when Chromium or Playwright
+is missing, failed instead under ``CI`` (``.ci/run`` installs both). Search
+counts and axe findings are printed (``-rP``).
 """
 
 from __future__ import annotations
@@ -22,14 +25,17 @@ import pytest
 
 pytest.register_assert_rewrite("browser_support")
 from browser_support import (  # noqa: E402 - after register_assert_rewrite
-    AXE, CHROMIUM, DESKTOP, PHONE, SITE_URL, Watch, failed, launch, mentions, sample_items, sample_site,
-    save_screenshot, screenshot_path, scroll_to_bottom, serve)
+    AXE, CHROMIUM, CSP_WATCH, DESKTOP, PHONE, SITE_URL, Watch, csp_violations, failed, launch, mentions,
+    missing_tool, sample_items, sample_site, save_screenshot, screenshot_path, scroll_to_bottom, serve)
 
 pytest_plugins = ["browser_support"]  # the screenshot-on-failure hook
 
 if not CHROMIUM.is_file():
-    pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-playwright_api = pytest.importorskip("playwright.sync_api")
+    missing_tool(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
+try:
+    import playwright.sync_api as playwright_api
+except ImportError:
+    missing_tool("Playwright for Python not installed (pip install -e '.[test]')")
 expect = playwright_api.expect
 
 SITE_NAME = "Portal Informasi DPRD Kabupaten Contoh"
@@ -83,6 +89,7 @@ class Tab:
         self.base = base_url
         self.viewport = viewport
         self.context = browser.new_context(viewport=viewport, locale="id-ID")
+        self.context.add_init_script(CSP_WATCH)
         self.watch = Watch(urlsplit(base_url).netloc)
         self.watch.attach(self.context)
         self.page = self.context.new_page()
@@ -109,6 +116,7 @@ class Tab:
             overflow = self.page.evaluate("document.documentElement.scrollWidth - innerWidth")
             assert overflow <= 0, f"{self.page.url} scrolls sideways on a phone by {overflow}px"
         self.page.evaluate("scrollTo(0, 0)")
+        assert csp_violations(self.page) == [], f"CSP violations on {self.page.url}"
         self.watch.assert_clean()
 
 
@@ -381,6 +389,62 @@ def test_search_finds_every_item_with_the_word(tab, items, word):
     tab.settle()
 
 
+# --------------------------------------------------------------------------- content security policy
+
+FIRST_IN_HEAD = """() => {
+  const first = document.head.firstElementChild;
+  return first && first.tagName === 'META' && first.httpEquiv === 'Content-Security-Policy' ? first.content : null;
+}"""
+
+
+def site_pages(site) -> list[str]:
+    """The URL path of every HTML page of the build (404.html as a missing path, as the host serves it)."""
+    paths = []
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
+        paths.append(MISSING if rel == "404.html" else rel.removesuffix("index.html"))
+    return paths
+
+
+def test_every_page_carries_the_policy_and_breaks_none_of_it(tab, site):
+    """Every HTML page: the CSP meta first in <head>; Chromium reports no violation, no console error."""
+    from pipeline.csp import policy_for
+
+    paths = site_pages(site)
+    assert len(paths) > 30 and MISSING in paths
+    for path in paths:
+        status = 404 if path == MISSING else 200
+        url = tab.url(path)
+        if status == 404:
+            tab.watch.expected_404.add(url)
+        response = tab.page.goto(url, wait_until="load")
+        assert response is not None and response.status == status, f"{url}: {response and response.status}"
+        source = (site / "404.html" if status == 404 else site / path / "index.html").read_text(encoding="utf-8")
+        assert tab.page.evaluate(FIRST_IN_HEAD) == policy_for(source), f"{path}: no CSP meta first in <head>"
+        tab.page.wait_for_load_state("networkidle")
+        assert csp_violations(tab.page) == [], f"CSP violations on {path}"
+        tab.watch.assert_clean()
+
+
+def test_search_and_gallery_work_under_the_policy(tab):
+    """The theme's search (a worker, a fetch) and the lightbox (our script) run under the page's policy."""
+    page = tab.open(ARTICLE)
+    total, hrefs = search(page, "paripurna")
+    assert total > 0 and tab.url(ARTICLE) in hrefs
+    page.keyboard.press("Escape")
+    page.locator(".portal-gallery a").first.click()
+    expect(page.locator("dialog[open]")).to_contain_text("Foto 1 dari 6")
+    page.keyboard.press("Escape")
+    # "Back to top" appears when scrolling up after scrolling down.
+    page.evaluate("scrollTo(0, document.documentElement.scrollHeight)")
+    page.mouse.wheel(0, -300)
+    expect(page.locator(".md-top")).to_be_visible()
+    page.locator(".md-top").click()
+    page.wait_for_function("() => scrollY === 0")
+    assert csp_violations(page) == []
+    tab.watch.assert_clean()
+
+
 # --------------------------------------------------------------------------- accessibility
 
 AXE_PAGES = {"home": ("", 200), "article": (ARTICLE, 200), "category": ("kategori/paripurna/", 200),
@@ -399,6 +463,8 @@ def test_accessibility(tab, name):
     if not AXE.is_file():
         pytest.skip(f"axe-core not installed ({AXE}): npm ci --prefix tests")
     path, status = AXE_PAGES[name]
+    # As an init script: the page's CSP refuses an inline <script> (add_script_tag).
+    tab.context.add_init_script(path=str(AXE))
     page = tab.open(path, status=status)
     assert page.evaluate("document.documentElement.lang") == "id"
     assert page.locator("img:not([alt])").evaluate_all("els => els.map(i => i.outerHTML)") == []
@@ -408,7 +474,8 @@ def test_accessibility(tab, name):
     skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
     assert not skips, f"heading levels skip: {levels}"
 
-    page.add_script_tag(path=str(AXE))
+    # settle() scrolled back to the top: the header's title fades back in; measure contrast after it.
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
     violations = page.evaluate(RUN_AXE)
     for v in violations:
         print(f"axe {name}: {v['impact']} {v['id']} ({v['help']}):")
