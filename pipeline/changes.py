@@ -8,6 +8,7 @@ a reviewer's CI run (``REF`` = the PR's base) and an editor's local run
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,8 +43,8 @@ class _GitError(Exception):
     pass
 
 
-def changed(config: Config, ref: str) -> list[Change]:
-    """Item folders and static pages changed between merge-base(``ref``, HEAD) and the working tree."""
+def merge_base(config: Config, ref: str) -> str:
+    """The commit ``--changed-since REF`` compares with: merge-base(``ref``, HEAD)."""
     root = config.root
     try:
         _git(root, "rev-parse", "--is-inside-work-tree")
@@ -51,11 +52,63 @@ def changed(config: Config, ref: str) -> list[Change]:
         raise PortalError(f"`--changed-since` memerlukan repositori git, tetapi {root} bukan repositori git.") \
             from None
     try:
-        base = _git(root, "merge-base", ref, "HEAD").strip()
+        return _git(root, "merge-base", ref, "HEAD").strip()
     except _GitError:
         raise UsageError(f"`{ref}` tidak dikenal git sebagai cabang atau commit. Contoh: --changed-since "
                          "origin/main (ambil dulu dengan `git fetch origin main`).") from None
-    prefix = _git(root, "rev-parse", "--show-prefix").strip()  # the project inside the repository
+
+
+def repo_prefix(config: Config) -> str:
+    """The project's folder inside its git repository (``""`` at the top, or outside git)."""
+    try:
+        return _git(config.root, "rev-parse", "--show-prefix").strip()
+    except _GitError:
+        return ""
+
+
+def text_at(config: Config, commit: str, path: str) -> str | None:
+    """The text of ``path`` (relative to the project) at ``commit``; None where it did not exist.
+
+    ``git cat-file blob`` gives the stored bytes: no textconv or diff driver
+    of a ``.gitattributes`` (which a pull request may add) comes between.
+    """
+    try:
+        return _git(config.root, "cat-file", "blob", f"{commit}:./{path}")
+    except _GitError:
+        return None
+
+
+def diff_texts(old: str, new: str) -> list[str]:
+    """The hunks (``@@`` headers and lines) of a unified diff from ``old`` to ``new``; [] when equal.
+
+    git's diff, not difflib: difflib takes quadratic time in the number of
+    lines (8,000 short lines with every third one deleted: 4.6 s; git: 0.02 s
+    for 60,000). The two texts are files in a temporary folder outside any
+    repository, compared with ``--no-index --text --no-ext-diff --no-textconv``,
+    so no ``.gitattributes`` or git configuration can hide or rewrite a change.
+    """
+    with tempfile.TemporaryDirectory(prefix="portal-diff-") as folder:
+        for name, text in (("a", old), ("b", new)):
+            Path(folder, name).write_text(text, encoding="utf-8")
+        try:
+            result = subprocess.run(["git", "diff", "--no-index", "--text", "--no-ext-diff", "--no-textconv",
+                                     "--no-color", "--unified=3", "a", "b"], cwd=folder, capture_output=True,
+                                    text=True, encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            raise PortalError("Membandingkan suntingan memerlukan git, tetapi perintah git tidak ditemukan.") \
+                from None
+    if result.returncode not in (0, 1):  # 1: the texts differ
+        raise PortalError(f"git diff gagal: {result.stderr.strip()}")
+    lines = result.stdout.split("\n")[:-1]  # not splitlines(): U+2028 and the like stay inside their line
+    start = next((i for i, line in enumerate(lines) if line.startswith("@@")), len(lines))
+    return lines[start:]
+
+
+def changed(config: Config, ref: str) -> list[Change]:
+    """Item folders and static pages changed between merge-base(``ref``, HEAD) and the working tree."""
+    root = config.root
+    base = merge_base(config, ref)
+    prefix = repo_prefix(config)  # the project inside the repository
     diff = _git(root, "diff", "--name-status", "-z", "--find-renames", "--no-ext-diff", base, "--", ".")
     untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", ".")
 

@@ -8,6 +8,7 @@ PORTAL_UPDATE_GOLDEN=1 after a deliberate change and review the diff.
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,12 @@ BASE_ITEMS = ["2026-11-12-rdp-komisi-iv-dinas-kesehatan-layanan-puskesmas",
 ENV = {**os.environ, "PORTAL_TODAY": "2026-11-21", "GIT_AUTHOR_NAME": "Tim Pelaksana",
        "GIT_AUTHOR_EMAIL": "tim@example.invalid", "GIT_COMMITTER_NAME": "Tim Pelaksana",
        "GIT_COMMITTER_EMAIL": "tim@example.invalid", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+# The PR's head commit as the workflow passes it (`--head`); links need not resolve in a test.
+HEAD_SHA = "4f2c9e1d0b7a6c5e8f9a0b1c2d3e4f5a6b7c8d9e"
+CUT_LINE = ("**Ringkasan dipotong karena melebihi batas GitHub (1 MiB)**: {left_out} dari {total} berita dan "
+            "halaman tidak ditampilkan; selengkapnya di artefak `ringkasan-pemeriksa`.")
 
 
 def git(repo, *args):
@@ -135,18 +142,28 @@ def test_unknown_ref_is_a_usage_error(repo):
 
 
 def test_reviewer_summary_matches_the_golden_file(repo):
-    """A branch that adds two items and edits one (a caption too long for X, a hostile title)."""
+    """A branch that adds two items (a PNG and a HEIC photo, one item late), edits one (a caption too
+    long for X, a hostile title, a sentence of the narrative, an alt text, a credit removed) and edits
+    a static page: the summary shows each narrative and page body in full, the diffs of the edits,
+    and every photo linked to the PR's head commit with its alt text and credit."""
     add_sample(repo, "2026-11-20-rapat-paripurna-penetapan-apbd-2027")
-    add_sample(repo, "2026-11-04-paripurna-pandangan-umum-fraksi-raperda-apbd-2027")
-    edit(item(repo, BASE_ITEMS[1]) / "index.md",
-         "title: Komisi III Tinjau Progres Pembangunan Jembatan Sungai Contoh",
+    add_sample(repo, "2026-09-23-reses-anggota-dprd-dapil-ii")
+    bridge = item(repo, BASE_ITEMS[1]) / "index.md"
+    edit(bridge, "title: Komisi III Tinjau Progres Pembangunan Jembatan Sungai Contoh",
          'title: "Komisi III Tinjau Jembatan | Progres 64% & *Sungai* Contoh a\\"; echo PWNED; #"')
-    edit(item(repo, BASE_ITEMS[1]) / "index.md", "serta jadwal pekerjaan.",
-         "serta jadwal agar jembatan dapat dipakai warga sebelum musim hujan.")
+    edit(bridge, "serta jadwal pekerjaan.", "serta jadwal agar jembatan dapat dipakai warga sebelum musim hujan.")
+    edit(bridge, "progres fisik pekerjaan telah mencapai 64 persen.",
+         "progres fisik pekerjaan telah mencapai 64 persen, sesuai jadwal.")
+    edit(bridge, "alt: Rangka baja jembatan yang sedang dipasang di atas sungai",
+         "alt: Rangka baja jembatan sepanjang 60 meter yang sedang dipasang di atas sungai")
+    edit(bridge, "    credit: Humas Setwan Kabupaten Contoh\nsocial:", "social:")
+    edit(repo / "content" / "halaman" / "kontak.md", "- Jumat: 08.00 sampai 11.00 WITA",
+         "- Jumat: 08.00 sampai 11.30 WITA")
     git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "Dua berita baru, satu disunting")
+    git(repo, "commit", "-q", "-m", "Dua berita baru, satu berita dan halaman kontak disunting")
 
-    result = portal(repo, "preview", "--changed-since", "main")
+    result = portal(repo, "preview", "--changed-since", "main", "--repo-url",
+                    "https://github.com/dprd-kabupaten-contoh/portal-situs", "--head", HEAD_SHA)
     assert result.returncode == 0, result.stdout + result.stderr
     if os.environ.get("PORTAL_UPDATE_GOLDEN"):
         GOLDEN.parent.mkdir(exist_ok=True)
@@ -207,3 +224,172 @@ def test_changed_since_outside_a_git_repository(tmp_path):
     assert result.returncode == 1
     assert result.stderr == (f"Galat: `--changed-since` memerlukan repositori git, tetapi {tmp_path} bukan "
                              "repositori git.\n")
+
+
+# --------------------------------------------------------------------------- what the summary shows, safely
+
+def set_body(path, body):
+    """Replace the narrative of an item (or the body of a page), keeping its front-matter."""
+    front, _ = path.read_text(encoding="utf-8").split("\n---\n", 1)
+    path.write_text(f"{front}\n---\n{body}", encoding="utf-8")
+
+
+def outside_code(markdown):
+    """The lines of ``markdown`` outside fenced code blocks, by CommonMark's fence rules
+    (written here independently of pipeline.preview.fenced)."""
+    outside, fence = [], None
+    for line in markdown.split("\n"):
+        if fence is None:
+            opening = re.match(r" {0,3}(`{3,})[^`]*$", line)
+            if opening:
+                fence = opening.group(1)
+            else:
+                outside.append(line)
+        elif re.fullmatch(rf" {{0,3}}`{{{len(fence)},}}[ \t]*", line):
+            fence = None
+    return outside
+
+
+def code_block_after(markdown, label):
+    """The text of the fenced block that follows the line starting with ``label``."""
+    lines = markdown.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith(label)) + 2
+    fence = re.fullmatch(r"(`{3,})[a-z]*", lines[start]).group(1)
+    end = next(i for i in range(start + 1, len(lines))
+               if re.fullmatch(rf" {{0,3}}`{{{len(fence)},}}[ \t]*", lines[i]))
+    return "\n".join(lines[start + 1:end])
+
+
+HOSTILE_NARRATIVE = (
+    "Sekretariat DPRD Kabupaten Contoh menggelar rapat koordinasi tentang layanan informasi publik bersama "
+    "perangkat daerah. Rapat membahas jadwal pemutakhiran daftar informasi publik, tata cara permohonan, dan "
+    "laporan layanan semester kedua tahun ini.\n\n"
+    "```\n</code></pre><script>alert(1)</script>\n```\n\n"
+    "Satu `` ` `` dua ```` ``` ```` lima ````` dan tabel | a | b |\n\n"
+    "<script>alert(document.domain)</script>\n\n"
+    "[Unduh laporan](javascript:alert(1)) ![x](javascript:alert(2))\n"
+    "~~~\n"
+    "    ```\n")
+
+
+def test_a_hostile_narrative_stays_inside_its_block(repo):
+    """Backtick runs, pipes, <script> and javascript: links in a narrative: all shown as text in one block;
+    a hostile alt text and a photo name with `)` and spaces stay inert in the table and the link."""
+    name = "2026-11-20-rapat-paripurna-penetapan-apbd-2027"
+    add_sample(repo, name)
+    index = item(repo, name) / "index.md"
+    set_body(index, HOSTILE_NARRATIVE)
+    edit(index, "alt: Ketua DPRD membuka", "alt: \"| sel [klik](javascript:alert(3)) <img src=x onerror=alert(4)>\"\n"
+                "    # Ketua DPRD membuka")
+    (item(repo, name) / "01-pembukaan.jpg").rename(item(repo, name) / "01 pembukaan (1).jpg")
+    edit(index, "file: 01-pembukaan.jpg", "file: 01 pembukaan (1).jpg")
+
+    result = portal(repo, "preview", "--changed-since", "main", "--repo-url", "https://github.com/o/r",
+                    "--head", HEAD_SHA)
+    summary = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert code_block_after(summary, "**Narasi**") == HOSTILE_NARRATIVE.strip("\n")
+    outside = "\n".join(outside_code(summary))
+    # Outside code, editors' text is escaped (the check's messages quote it too): no tag, no link.
+    assert not re.search(r"(?<!\\)<(script|img)", outside)
+    assert not re.search(r"(?<!\\)\]\(javascript:", outside)
+    folder = f"content/berita/2026/{name}"
+    assert (f"| 1 | [01 pembukaan (1).jpg](https://github.com/o/r/blob/{HEAD_SHA}/{folder}/"
+            "01%20pembukaan%20%281%29.jpg) | \\| sel \\[klik\\](javascript:alert(3)) \\<img src=x onerror=alert(4)\\> | "
+            "Humas Setwan Kabupaten Contoh |") in summary
+
+
+def test_summary_is_cut_to_its_byte_budget(repo, monkeypatch):
+    """Whole items while they fit, then the cut line; never over the budget (GitHub refuses over 1 MiB)."""
+    from pipeline.config import load_config
+    from pipeline.preview import collect
+    from pipeline.validate import check
+
+    set_body(item(repo, BASE_ITEMS[0]) / "index.md", "Narasi panjang yang diulang. " * 3000)
+    monkeypatch.setenv("PORTAL_TODAY", "2026-11-21")
+    config = load_config(repo)
+    result = collect(config, check(config))
+    full = result.text(None)
+    size = len(full.encode("utf-8"))
+    assert size > 100_000 and result.text(size) == full  # the long narrative: all of it, when it fits
+    assert len(result.sections) == 6  # three items, three pages
+    newest, *_ = result.sections  # the RDP item, 2026-11-12, with the long narrative
+
+    cut_after_one = CUT_LINE.format(left_out=5, total=6)
+    budget = len((result.head + "\n" + newest + "\n\n" + cut_after_one + "\n").encode("utf-8"))
+    assert result.text(budget) == result.head + "\n" + newest + "\n\n" + cut_after_one + "\n"
+    smaller = result.text(budget - 1)  # the long item no longer fits: only the head remains
+    assert smaller == result.head + "\n\n" + CUT_LINE.format(left_out=6, total=6) + "\n"
+    for limit in (budget - 1, budget, size - 1, 50_000):
+        assert len(result.text(limit).encode("utf-8")) <= limit
+    assert result.text(size - 1).endswith("\n\n" + CUT_LINE.format(left_out=1, total=6) + "\n")
+
+
+def test_full_writes_the_uncut_summary(repo, tmp_path):
+    """Three narratives of 400 KB each (the check refuses files over 1 MB): 1.2 MB of summary."""
+    for name in BASE_ITEMS:
+        set_body(item(repo, name) / "index.md", f"{name} " + "Kata " * 80_000)
+    full = tmp_path / "ringkasan-pemeriksa.md"
+    result = portal(repo, "preview", "--full", str(full))
+    assert result.returncode == 0, result.stderr
+    text = full.read_text(encoding="utf-8")
+    assert len(text.encode("utf-8")) > 1_200_000
+    assert all(f"{name} " + ("Kata " * 80_000).strip() in text for name in BASE_ITEMS)
+    # Printed for the job summary: the two newest items, then the cut line.
+    assert len(result.stdout.encode("utf-8")) <= 1_000_000
+    assert result.stdout.endswith("\n\n" + CUT_LINE.format(left_out=4, total=6) + "\n")
+    assert BASE_ITEMS[1] + " Kata" in result.stdout and BASE_ITEMS[2] + " Kata" not in result.stdout
+    assert text.startswith(result.stdout.split("\n\n**Ringkasan dipotong", 1)[0])
+
+
+def test_without_repo_url_and_head_photos_are_named_not_linked(repo):
+    summary = portal(repo, "preview", f"content/berita/2026/{BASE_ITEMS[1]}").stdout
+    assert "| 1 | 01-tiba-di-lokasi.jpg | Rombongan Komisi III tiba di lokasi pembangunan jembatan | " \
+           "Humas Setwan Kabupaten Contoh |" in summary
+    assert "](http" not in summary
+    assert ("Foto tidak ditautkan: tanpa `--repo-url` dan `--head` (di pull request tautannya dibuat otomatis), "
+            "buka fotonya di folder berita.") in summary
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--head", HEAD_SHA], "--head memerlukan --repo-url (atau variabel GITHUB_SERVER_URL dan GITHUB_REPOSITORY). "
+                           "Contoh: --repo-url https://github.com/pemilik/repositori --head 3f2a1b0"),
+    (["--head", "main", "--repo-url", "https://github.com/o/r"],
+     "--head 'main' bukan SHA commit (7 sampai 64 digit heksadesimal)."),
+    (["--head", HEAD_SHA, "--repo-url", "https://github.com/o/r)(javascript:alert(1)"],
+     "--repo-url 'https://github.com/o/r)(javascript:alert(1)' bukan alamat repositori. Contoh: "
+     "https://github.com/pemilik/repositori"),
+])
+def test_photo_link_options_are_checked(repo, args, message):
+    env = {key: value for key, value in ENV.items() if key not in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY")}
+    result = subprocess.run([sys.executable, "-m", "pipeline", "preview", *args], cwd=repo, capture_output=True,
+                            text=True, env=env)
+    assert result.returncode == 2
+    assert result.stderr == f"Galat penggunaan: {message}\n"
+
+
+def test_in_actions_the_repository_comes_from_the_environment(repo):
+    env = {**ENV, "GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "dprd-kabupaten-contoh/situs"}
+    result = subprocess.run([sys.executable, "-m", "pipeline", "preview", "--head", HEAD_SHA,
+                             f"content/berita/2026/{BASE_ITEMS[1]}"], cwd=repo, capture_output=True, text=True,
+                            env=env)
+    assert (f"[01-tiba-di-lokasi.jpg](https://github.com/dprd-kabupaten-contoh/situs/blob/{HEAD_SHA}/"
+            f"content/berita/2026/{BASE_ITEMS[1]}/01-tiba-di-lokasi.jpg)") in result.stdout
+
+
+def test_a_gitattributes_file_cannot_hide_an_edit(repo):
+    """A PR may add `.gitattributes` marking Markdown as binary: the summary's diff is git's, without it."""
+    (repo / "content" / ".gitattributes").write_text("*.md -diff\n", encoding="utf-8")
+    edit(repo / "content" / "halaman" / "kontak.md", "- Jumat: 08.00 sampai 11.00 WITA", "- Jumat: tutup")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Jam layanan")
+    summary = portal(repo, "preview", "--changed-since", "main").stdout
+    assert "\n-- Jumat: 08.00 sampai 11.00 WITA\n+- Jumat: tutup\n" in summary
+
+
+def test_full_into_a_missing_folder_is_a_user_error(repo, tmp_path):
+    target = tmp_path / "tidak-ada" / "ringkasan.md"
+    result = portal(repo, "preview", "--full", str(target))
+    assert result.returncode == 1
+    assert result.stderr == (f"Galat: Ringkasan utuh tidak dapat ditulis ke {target}: folder tujuannya tidak ada "
+                             "atau tidak boleh ditulis (No such file or directory).\n")
