@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.actions import command, in_actions, install, shown
 from pipeline.errors import PortalError, UsageError
 
 
@@ -34,7 +35,6 @@ def cmd_check(args) -> int:
     Contoh: portal check
             portal check content/berita/2026/2026-11-20-rapat-paripurna --format github
     """
-    from pipeline.report import format_report
     from pipeline.validate import check
 
     from pipeline.changes import changed, apply_change_rules
@@ -45,14 +45,28 @@ def cmd_check(args) -> int:
         changes = changed(config, args.changed_since)
         paths = _changed_paths(config, args.changed_since, args.paths, changes)
         if not paths:
-            print(f"Tidak ada berita atau halaman yang berubah sejak {args.changed_since}; tidak ada yang diperiksa.")
+            print(f"Tidak ada berita atau halaman yang berubah sejak {shown(args.changed_since)}; "
+                  "tidak ada yang diperiksa.")
             return 0
     report = check(config, paths)
     if changes is not None:
         apply_change_rules(report, changes)
-    print(format_report(report, args.format))
+    _print_report(report, args.format)
     failed = report.errors or (args.strict and report.warnings)
     return 1 if failed else 0
+
+
+def _print_report(report, fmt: str = "text") -> None:
+    from pipeline.report import annotations, format_report, summary
+
+    if fmt != "github":
+        print(format_report(report, fmt))
+        return
+    # Annotations are the workflow commands portal means to give: they take the
+    # sanctioned channel, which the Actions output filter lets through as they are.
+    for line in annotations(report):
+        command(line)
+    print(summary(report))
 
 
 def _changed_paths(config, ref: str, paths: list[str], changes) -> list[str]:
@@ -64,28 +78,42 @@ def _changed_paths(config, ref: str, paths: list[str], changes) -> list[str]:
 
 
 def cmd_preview(args) -> int:
-    """Cetak ringkasan untuk pemeriksa (Markdown): tiap berita, masalahnya, dan teks media sosialnya.
+    """Cetak ringkasan untuk pemeriksa (Markdown): tiap berita, masalahnya, foto, narasi, dan teks media sosialnya.
 
     Tanpa PATH dan --changed-since: semua berita. Ringkasan job di pull request
-    adalah keluaran perintah ini.
+    adalah keluaran perintah ini. Ringkasan dipotong agar muat di batas GitHub
+    (1 MiB); --full menyimpan ringkasan utuh ke berkas.
 
     Contoh: portal preview --changed-since origin/main
             portal preview content/berita/2026/2026-11-20-rapat-paripurna
+            portal preview --changed-since origin/main --full ringkasan-pemeriksa.md
     """
-    from pipeline.changes import changed, apply_change_rules
-    from pipeline.preview import summary
+    import os
+
+    from pipeline.changes import apply_change_rules, changed, merge_base, repo_prefix
+    from pipeline.preview import collect, github_repo_url, photo_links
     from pipeline.validate import Report, check
 
     config = _config()
-    changes = None
+    changes = base = None
     paths = args.paths
+    links = photo_links(args.repo_url or github_repo_url(os.environ), args.head,
+                        repo_prefix(config) if args.head else "")
     if args.changed_since:
+        base = merge_base(config, args.changed_since)
         changes = changed(config, args.changed_since)
         paths = _changed_paths(config, args.changed_since, args.paths, changes)
     report = check(config, paths) if paths or changes is None else Report()
     if changes is not None:
         apply_change_rules(report, changes)
-    print(summary(config, report, changes, args.changed_since, args.site_url), end="")
+    result = collect(config, report, changes, args.changed_since, args.site_url, base, links)
+    if args.full:
+        try:
+            args.full.write_text(result.text(None), encoding="utf-8")
+        except OSError as exc:
+            raise PortalError(f"Ringkasan utuh tidak dapat ditulis ke {args.full}: folder tujuannya tidak ada atau "
+                              f"tidak boleh ditulis ({exc.strerror}).") from None
+    print(result.text(), end="")
     return 0  # a report, not a gate: `portal check` decides (the PR job writes this summary after it)
 
 
@@ -115,16 +143,15 @@ def cmd_build(args) -> int:
     Contoh: portal build
     """
     from pipeline.build import build
-    from pipeline.report import format_report
 
     result = build(_config(), args.site_dir)
     if result.site is None:
-        print(format_report(result.report))
+        _print_report(result.report)
         print("Build dibatalkan: perbaiki galat di atas lalu jalankan `portal build` lagi.", file=sys.stderr)
         return 1
     print(result.photos.line())
     warnings = f", {result.report.warnings} peringatan" if result.report.warnings else ""
-    print(f"Situs dibangun di {result.site}: {len(result.report.items)} berita, "
+    print(f"Situs dibangun di {shown(result.site)}: {len(result.report.items)} berita, "
           f"{len(result.report.pages)} halaman{warnings} ({f'{result.seconds:.1f}'.replace('.', ',')} detik).")
     return 0
 
@@ -137,6 +164,10 @@ def cmd_publish(args) -> int:
     TELEGRAM_CHAT_ID); platform tanpa kredensial dilewati. Catatan publikasi
     ada di cabang git portal-ledger (atau --ledger PATH).
 
+    Berita dan fotonya dibaca dari catatan build (.portal/build-record.json,
+    ditulis oleh `portal build`), bukan dari folder konten: jalankan
+    `portal build` lebih dulu.
+
     Status FAILED atau UNKNOWN menunggu keputusan orang: periksa platformnya,
     lalu catat dengan --resolve posted (unggahan ada) atau --resolve retry.
 
@@ -144,9 +175,9 @@ def cmd_publish(args) -> int:
             portal publish --only facebook,telegram --ledger publikasi.jsonl
             portal publish --resolve posted --only telegram --item content/berita/2026/2026-11-20-rapat
     """
+    from pipeline import record
     from pipeline.config import PLATFORMS
     from pipeline.publish import publish, resolve
-    from pipeline.validate import check
 
     only = None
     if args.only:
@@ -157,16 +188,27 @@ def cmd_publish(args) -> int:
     config = _config()
     if args.resolve and (not args.item or not only or len(only) != 1):
         raise UsageError("--resolve memerlukan --item PATH dan tepat satu platform di --only.")
-    report = check(config, [args.item] if args.item else [])
+    # The build record, not the content: this process holds the tokens and opens no photo (see record.py).
+    items = record.read(config)
+    if args.item:
+        items = [_recorded(config, items, args.item)]
     if args.resolve:
-        if len(report.items) != 1:
-            raise UsageError(f"--item {args.item} bukan satu folder berita.")
-        return resolve(config, report.items[0], only[0], args.resolve, args.url, args.ledger)
-    broken = {p.file.rsplit("/", 1)[0] for p in report.problems if p.severity == "error"}
-    items = [i for i in report.items if i.rel.rsplit("/", 1)[0] not in broken]
-    for folder in sorted(broken):
-        print(f"Dilewati karena ada galat (jalankan `portal check {folder}`): {folder}")
+        return resolve(config, items[0], only[0], args.resolve, args.url, args.ledger)
     return publish(config, items, dry=args.dry_run, only=only, site_url=args.site_url, ledger_path=args.ledger)
+
+
+def _recorded(config, items, path: str):
+    """The recorded item whose folder (or index.md) is ``path``."""
+    from pipeline.record import RECORD_PATH
+
+    target = (Path.cwd() / path).resolve()
+    if target.name == "index.md":
+        target = target.parent
+    for item in items:
+        if (config.root / item.path).resolve() == target:
+            return item
+    raise UsageError(f"--item {shown(path)} bukan folder berita yang tercatat di build terakhir "
+                     f"({RECORD_PATH}). Periksa path-nya, atau jalankan `portal build` bila beritanya baru.")
 
 
 def cmd_serve(args) -> int:
@@ -180,6 +222,27 @@ def cmd_serve(args) -> int:
     from pipeline.serve import serve
 
     serve(_config(), host=args.host, port=args.port, all_items=args.all)
+    return 0
+
+
+def cmd_view(args) -> int:
+    """Buka situs yang sudah dibangun (misalnya artefak pratinjau-situs) di http://127.0.0.1:8000.
+
+    Situs hanya bisa dibuka dari komputer ini, dengan aturan keamanan yang sama
+    seperti situs resmi (Content-Security-Policy): skrip dari luar situs tidak
+    dijalankan. Tidak perlu folder proyek; tekan Ctrl+C untuk berhenti.
+
+    Contoh: portal view pratinjau-situs
+            portal view site --port 8001
+    """
+    from pipeline.view import make_server, url_of
+
+    server = make_server(args.dir, args.port)
+    print(f"Situs {shown(args.dir)} terbuka di {url_of(server)} (Ctrl+C untuk berhenti).", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
     return 0
 
 
@@ -215,6 +278,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--changed-since", metavar="REF",
                    help="hanya berita dan halaman yang berubah sejak cabang/commit REF (misalnya origin/main)")
     p.add_argument("--site-url", metavar="URL", help="alamat situs untuk tautan (bawaan: site_url di mkdocs.yml)")
+    p.add_argument("--repo-url", metavar="URL",
+                   help="alamat repositori di GitHub untuk tautan foto (bawaan: GITHUB_SERVER_URL/GITHUB_REPOSITORY)")
+    p.add_argument("--head", metavar="SHA", help="commit yang diusulkan (kepala pull request): foto ditautkan ke sana")
+    p.add_argument("--full", type=Path, metavar="BERKAS", help="simpan juga ringkasan utuh (tanpa dipotong) ke BERKAS")
 
     p = add("new", cmd_new)
     p.add_argument("title", metavar="JUDUL", help="judul kegiatan, 10–120 karakter")
@@ -240,11 +307,17 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--all", action="store_true",
                    help="pratinjau semua berita (bawaan: 100 terbaru + yang sedang disunting)")
+
+    p = add("view", cmd_view)
+    p.add_argument("dir", type=Path, metavar="FOLDER", help="folder situs yang sudah dibangun (berisi index.html)")
+    p.add_argument("--port", type=int, default=8000, help="port di 127.0.0.1 (bawaan: 8000; 0: port bebas)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``portal`` and ``python -m pipeline``."""
+    if in_actions():
+        install()  # every line printed from here on is safe in the runner's log
     try:
         args = make_parser().parse_args(argv)
         return args.func(args)

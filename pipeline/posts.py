@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from pipeline.config import PLATFORMS, Config
 from pipeline.model import Item
-from pipeline.stage import photo_names, social_photo_url
 
 NAMES = {"facebook": "Facebook", "instagram": "Instagram", "x": "X", "telegram": "Telegram"}
 # Characters as each platform counts them: Facebook's message limit, Instagram's
@@ -74,15 +73,28 @@ def build_posts(item: Item, config: Config, site_url: str | None = None) -> list
 
 def build_post(item: Item, platform: str, site_url: str) -> Post:
     """What ``platform`` receives for ``item`` (photos in their order, at most the platform's count)."""
-    url = article_url(item, site_url)
-    photos = tuple(Photo(f"{site_url.rstrip('/')}/{social_photo_url(item, name)}", photo.alt)
-                   for photo, name in zip(item.photos, photo_names(item)))[:MAX_PHOTOS[platform]]
-    title = _clean(item.title)
-    caption = _clean(str(item.meta.get("caption") or ""))
+    # Imported here: `portal publish` composes posts without the stage, whose
+    # image module would load Pillow and libheif into the process with the tokens.
+    from pipeline.stage import photo_names, social_photo_url
+
+    photos = [(social_photo_url(item, name), photo.alt) for photo, name in zip(item.photos, photo_names(item))]
+    tags = [t for t in item.meta.get("tags") or [] if isinstance(t, str)]
+    return compose_post(platform, site_url, item.url, item.title, str(item.meta.get("caption") or ""), tags, photos)
+
+
+def compose_post(platform: str, site_url: str, path: str, title: str, caption: str, tags: list[str],
+                 photos: list[tuple[str, str]]) -> Post:
+    """The post from its parts: ``path`` the article's site path, ``photos`` (site path of the social JPEG, alt).
+
+    ``portal publish`` calls it with what the build recorded, ``build_post`` with a checked item.
+    """
+    site = site_url.rstrip("/")
+    url = f"{site}/{path}"
+    chosen = tuple(Photo(f"{site}/{photo}", alt) for photo, alt in photos)[:MAX_PHOTOS[platform]]
+    title, caption = _clean(title), _clean(caption)
     compose, measure = _FORMATS[platform]
-    tags = [str(t) for t in item.meta.get("tags") or [] if isinstance(t, str)]
     text, shortened = fit(lambda t, c: compose(t, c, url, tags), measure, LIMITS[platform], title, caption)
-    return Post(platform, text, photos, url, measure(text), LIMITS[platform], shortened)
+    return Post(platform, text, chosen, url, measure(text), LIMITS[platform], shortened)
 
 
 def fit(compose, measure, limit: int, title: str, caption: str) -> tuple[str, bool]:

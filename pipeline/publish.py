@@ -9,6 +9,10 @@ before the call that makes the post public) -> POSTED | FAILED | UNKNOWN.
 An ATTEMPTING left by a run that died is settled first: the client looks
 for the post (Facebook and X by article URL, Instagram by its container);
 Telegram cannot look, so it becomes UNKNOWN for a person, never a repost.
+
+The items and their photos come from the build record (``pipeline/record.py``),
+never from the content: this process holds the social tokens and a
+``contents: write`` token, so it decodes no photo and parses no content file.
 """
 
 from __future__ import annotations
@@ -21,13 +25,14 @@ from pathlib import Path
 
 import requests
 
+from pipeline.actions import shown
 from pipeline.config import Config
 from pipeline.errors import PortalError, UsageError
 from pipeline.ledger import FileStore, GitBranchStore, Ledger, Record
-from pipeline.model import Item
 from pipeline.platforms import UNSEARCHABLE, Deferred, Result, clients_from_env
 from pipeline.platforms.http import ApiError, Budget, OutOfTime, Redactor, Uncertain
-from pipeline.posts import NAMES, build_post, platforms_of
+from pipeline.posts import NAMES, Post, compose_post
+from pipeline.record import Published
 
 POSTED, FAILED, UNKNOWN, PLANNED, ATTEMPTING = "POSTED", "FAILED", "UNKNOWN", "PLANNED", "ATTEMPTING"
 DEFERRED, SKIPPED, STOPPED = "DITUNDA", "SUDAH", "BERHENTI"
@@ -37,30 +42,30 @@ DEFERRED, SKIPPED, STOPPED = "DITUNDA", "SUDAH", "BERHENTI"
 class Outcome:
     """One line of the summary table."""
 
-    item: Item
+    item: Published
     platform: str
     state: str
     detail: str = ""
-
-
-def item_id(item: Item) -> str:
-    """The ledger key of ``item``: its ``id``, else its folder (renaming such a folder posts it again)."""
-    value = item.meta.get("id")
-    return value if isinstance(value, str) and value else item.folder.name
 
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def select(config: Config, items: list[Item], only: list[str] | None) -> list[tuple[Item, list[str]]]:
-    """Published items (not drafts, valid) oldest first, with the platforms each goes to."""
+def select(items: list[Published], only: list[str] | None) -> list[tuple[Published, list[str]]]:
+    """The recorded items oldest first, with the platforms each goes to."""
     chosen = []
-    for item in sorted((i for i in items if not i.draft and i.date), key=lambda i: (i.date, i.rel)):
-        platforms = [p for p in platforms_of(item, config) if only is None or p in only]
+    for item in sorted(items, key=lambda i: (i.date, i.path)):
+        platforms = [p for p in item.platforms if only is None or p in only]
         if platforms:
             chosen.append((item, platforms))
     return chosen
+
+
+def post_for(item: Published, platform: str, site_url: str) -> Post:
+    """What ``platform`` receives for the recorded ``item`` (the same text ``portal preview`` showed)."""
+    return compose_post(platform, site_url, item.url, item.title, item.caption, list(item.tags),
+                        [(photo.social, photo.alt) for photo in item.photos])
 
 
 def is_live(url: str, session: requests.Session) -> bool:
@@ -84,16 +89,16 @@ def dry_run(config: Config, chosen, site_url: str, ledger: Ledger | None, out=sy
     count = 0
     for item, platforms in chosen:
         for platform in platforms:
-            last = ledger.latest(item_id(item), platform) if ledger else None
+            last = ledger.latest(item.id, platform) if ledger else None
             if last and last.state in (POSTED, FAILED, UNKNOWN):
                 continue
-            post = build_post(item, platform, site_url)
+            post = post_for(item, platform, site_url)
             count += 1
-            print(f"=== {NAMES[platform]} · {item.rel.rsplit('/', 1)[0]} ({post.length}/{post.limit} karakter)",
-                  file=out)
-            print(post.text, file=out)
+            print(f"=== {NAMES[platform]} · {shown(item.path)} ({post.length}/{post.limit} karakter)", file=out)
+            for line in post.text.split("\n"):  # the paragraphs are the post's; anything else is escaped
+                print(shown(line), file=out)
             for photo in post.photos:
-                print(f"  foto: {photo.url}  (alt: {photo.alt})", file=out)
+                print(f"  foto: {shown(photo.url)}  (alt: {shown(photo.alt)})", file=out)
             print(file=out)
     print(f"Uji coba: {count} unggahan akan dikirim; tidak ada yang dikirim sekarang.", file=out)
     return 0
@@ -111,12 +116,11 @@ class Publisher:
         self.stopped: dict[str, str] = {}
 
     def say(self, text: str) -> None:
-        print(self.redact(text), file=self.out, flush=True)
+        print(shown(self.redact(text)), file=self.out, flush=True)
 
-    def record(self, item: Item, platform: str, state: str, result: Result | None = None, message: str = "",
+    def record(self, item: Published, platform: str, state: str, result: Result | None = None, message: str = "",
                data: dict | None = None) -> None:
-        self.ledger.append(Record(item=item_id(item), platform=platform, state=state, time=_now(),
-                                  path=item.folder.relative_to(self.config.root).as_posix(),
+        self.ledger.append(Record(item=item.id, platform=platform, state=state, time=_now(), path=item.path,
                                   remote_id=result.remote_id if result else "", url=result.url if result else "",
                                   message=self.redact(message), data=(result.data if result else None) or data or {}))
 
@@ -127,7 +131,7 @@ class Publisher:
             for platform in platforms:
                 if platform not in self.clients:
                     continue
-                last = self.ledger.latest(item_id(item), platform)
+                last = self.ledger.latest(item.id, platform)
                 if last and last.state == POSTED:
                     continue
                 if last and last.state in (FAILED, UNKNOWN):
@@ -144,9 +148,9 @@ class Publisher:
                 self.post(item, platform, last)
         return self.outcomes
 
-    def post(self, item: Item, platform: str, last: Record | None) -> None:
+    def post(self, item: Published, platform: str, last: Record | None) -> None:
         client = self.clients[platform]
-        post = build_post(item, platform, self.site_url)
+        post = post_for(item, platform, self.site_url)
         attempted = []
         try:
             if last and last.state == ATTEMPTING and self.settle(item, platform, client, post, last):
@@ -196,7 +200,7 @@ class Publisher:
         """An ATTEMPTING from a run that died: True when it is settled (posted or unknown)."""
         found = client.find(post, last.data)
         if isinstance(found, Result):
-            self.say(f"{NAMES[platform]}: {item.rel} ternyata sudah terunggah pada proses sebelumnya.")
+            self.say(f"{NAMES[platform]}: {item.path} ternyata sudah terunggah pada proses sebelumnya.")
             self.finish(item, platform, POSTED, found)
             return True
         if found is UNSEARCHABLE:
@@ -230,36 +234,37 @@ def table(outcomes: list[Outcome]) -> str:
     if not outcomes:
         return "Tidak ada yang perlu diunggah: semua berita sudah terunggah ke media sosialnya."
     rows = [("Berita", "Platform", "Status", "Keterangan")]
-    rows += [(o.item.folder.name, NAMES[o.platform], o.state, o.detail) for o in outcomes]
+    # Platform messages and names are outside text: one line each, whatever they hold.
+    rows += [(shown(o.item.name), NAMES[o.platform], o.state, shown(o.detail)) for o in outcomes]
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = [" | ".join(r[i].ljust(widths[i]) for i in range(3)) + " | " + r[3] for r in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths) + "-+-" + "-" * 10)
     return "\n".join(lines)
 
 
-def resolve(config: Config, item: Item, platform: str, action: str, url: str | None = None,
+def resolve(config: Config, item: Published, platform: str, action: str, url: str | None = None,
             ledger_path: Path | None = None, env=None, out=sys.stdout) -> int:
     """Record a person's decision on a FAILED or UNKNOWN post: ``posted`` (it is there) or ``retry``."""
     env = os.environ if env is None else env
     ledger = open_ledger(config, ledger_path, env)
-    last = ledger.latest(item_id(item), platform)
+    last = ledger.latest(item.id, platform)
     if last is None or last.state not in (FAILED, UNKNOWN):
         state = last.state if last else "belum pernah diunggah"
-        raise UsageError(f"{NAMES[platform]} untuk {item.folder.name} berstatus {state}; --resolve hanya untuk "
+        raise UsageError(f"{NAMES[platform]} untuk {shown(item.name)} berstatus {state}; --resolve hanya untuk "
                          "FAILED atau UNKNOWN.")
-    folder = item.folder.relative_to(config.root).as_posix()
+    folder = shown(item.path)
     if action == "posted":
-        ledger.append(Record(item=item_id(item), platform=platform, state=POSTED, time=_now(), path=folder,
+        ledger.append(Record(item=item.id, platform=platform, state=POSTED, time=_now(), path=item.path,
                              url=url or "", message="dicatat manual: unggahan ada di platform"))
         print(f"Dicatat: {NAMES[platform]} untuk {folder} sudah terunggah; tidak akan diunggah lagi.", file=out)
     else:
-        ledger.append(Record(item=item_id(item), platform=platform, state=PLANNED, time=_now(), path=folder,
+        ledger.append(Record(item=item.id, platform=platform, state=PLANNED, time=_now(), path=item.path,
                              message="dicoba ulang atas keputusan admin"))
         print(f"Dicatat: {NAMES[platform]} untuk {folder} akan diunggah pada `portal publish` berikutnya.", file=out)
     return 0
 
 
-def publish(config: Config, items: list[Item], *, dry: bool = False, only: list[str] | None = None,
+def publish(config: Config, items: list[Published], *, dry: bool = False, only: list[str] | None = None,
             site_url: str | None = None, ledger_path: Path | None = None, env=None, out=sys.stdout,
             budget_seconds: float = 600.0) -> int:
     """Run ``portal publish``; the exit code: 1 when anything ended FAILED, UNKNOWN or stopped."""
@@ -268,12 +273,12 @@ def publish(config: Config, items: list[Item], *, dry: bool = False, only: list[
     if not site:
         raise UsageError("alamat situs tidak diketahui: isi `site_url` di mkdocs.yml atau beri --site-url URL.")
     redact = Redactor()
-    chosen = select(config, items, only)
+    chosen = select(items, only)
     if dry:
         try:
             ledger = open_ledger(config, ledger_path, env)
         except PortalError as exc:
-            print(f"Catatan: daftar publikasi tidak terbaca ({exc}); semua unggahan ditampilkan.", file=out)
+            print(f"Catatan: daftar publikasi tidak terbaca ({shown(exc)}); semua unggahan ditampilkan.", file=out)
             ledger = None
         return dry_run(config, chosen, site, ledger, out)
     clients, notices = clients_from_env(env, redact, Budget(budget_seconds), only)

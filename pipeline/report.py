@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from pipeline.actions import shown
 from pipeline.model import SEVERITY_LABEL, Problem
 from pipeline.validate import Report
 
@@ -13,13 +14,22 @@ FORMATS = ("text", "github", "json")
 def format_report(report: Report, fmt: str = "text") -> str:
     """Render ``report`` in ``fmt``; the text form ends with a one-line summary."""
     if fmt == "json":
-        return json.dumps([p.as_dict() for p in report.problems], ensure_ascii=False, indent=2)
+        # "##[" only ever occurs inside a JSON string: written as "##\u005b" it
+        # decodes the same and is no legacy workflow command (see actions.py).
+        text = json.dumps([p.as_dict() for p in report.problems], ensure_ascii=False, indent=2)
+        return text.replace("##[", "##\\u005b")
     if fmt == "github":
-        lines = [_annotation(p) for p in report.problems]
+        lines = annotations(report)
     else:
-        lines = [f"{p.file}:{p.line}: {SEVERITY_LABEL[p.severity]} [{p.rule}] {p.message}" for p in report.problems]
+        lines = [f"{shown(p.file)}:{p.line}: {SEVERITY_LABEL[p.severity]} [{p.rule}] {shown(p.message)}"
+                 for p in report.problems]
     lines.append(summary(report))
     return "\n".join(lines)
+
+
+def annotations(report: Report) -> list[str]:
+    """One ``::error``/``::warning`` workflow command per problem (the PR diff shows them at their line)."""
+    return [_annotation(p) for p in report.problems]
 
 
 def summary(report: Report) -> str:

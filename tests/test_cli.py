@@ -112,8 +112,8 @@ def test_bad_config_lists_every_problem(project):
     assert result.returncode == 1
     assert result.stderr == (
         "Galat: mkdocs.yml tidak valid:\n"
-        "  - kunci `extra.portal.colour` tidak dikenal (yang dikenal: categories, content_dir, social_default, "
-        "timezone)\n"
+        "  - kunci `extra.portal.colour` tidak dikenal (yang dikenal: categories, content_dir, limits, "
+        "social_default, timezone)\n"
         "  - `extra.portal.timezone` 'Mars/Olympus' bukan zona waktu yang dikenal (contoh: Asia/Jakarta)\n"
         "  - kategori 'Paripurna!': slug hanya huruf kecil, angka dan tanda hubung\n")
 
@@ -123,3 +123,9 @@ def test_every_command_is_documented_in_the_readme():
     commands = make_parser()._subparsers._group_actions[0].choices
     for name in commands:
         assert re.search(rf"`portal {name}\b", readme), f"portal {name} is not in README.md"
+
+
+def test_every_command_has_indonesian_help_with_an_example():
+    commands = make_parser()._subparsers._group_actions[0].choices
+    for name, parser in commands.items():
+        assert "Contoh: portal " + name in parser.description, f"portal {name} --help shows no example"

@@ -21,6 +21,7 @@ from social_emulator import FacebookEmulator, InstagramEmulator, TelegramEmulato
 REPO = Path(__file__).resolve().parent.parent
 ITEMS = {"2026-11-20-rapat-paripurna-penetapan-apbd-2027": ["facebook", "instagram", "x", "telegram"],
          "2026-11-12-rdp-komisi-iv-dinas-kesehatan-layanan-puskesmas": ["facebook", "telegram"]}
+RECORD = ".portal/build-record.json"
 SENTINELS = {"FACEBOOK_PAGE_TOKEN": "fb-SENTINEL-7c1d", "INSTAGRAM_TOKEN": "ig-SENTINEL-93ab",
              "X_ACCESS_TOKEN": "x-SENTINEL-55e0", "TELEGRAM_BOT_TOKEN": "123456:tg-SENTINEL-0f9e"}
 
@@ -290,6 +291,11 @@ def test_secrets_never_appear_in_output_or_files(run, apis, site):
         assert secret not in seen and "SENTINEL" not in seen
 
 
+def copy_record(project: Path, target: Path) -> None:
+    (target / ".portal").mkdir(parents=True, exist_ok=True)
+    shutil.copy(project / RECORD, target / RECORD)
+
+
 def git(cwd, *args):
     result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
                             env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"})
@@ -305,6 +311,7 @@ def test_the_ledger_branch_carries_over_to_a_fresh_clone(run, apis, site, tmp_pa
     shutil.copy(site[0] / "mkdocs.yml", first / "mkdocs.yml")
     shutil.copy(REPO / ".gitignore", first / ".gitignore")
     shutil.copytree(site[0] / "content", first / "content")
+    copy_record(site[0], first)  # as CI does: the build job's artifact, never committed
     git(first, "init", "-q", "-b", "main")
     git(first, "add", "-A")
     git(first, "-c", "user.name=Tim", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "Konten")
@@ -323,6 +330,7 @@ def test_the_ledger_branch_carries_over_to_a_fresh_clone(run, apis, site, tmp_pa
 
     fresh = tmp_path / "fresh"
     git(tmp_path, "clone", "-q", str(origin), str(fresh))
+    copy_record(site[0], fresh)
     again = run(cwd=fresh)
     assert again.returncode == 0 and "Tidak ada yang perlu diunggah" in again.stdout
     assert_exactly_once(apis)
@@ -338,8 +346,13 @@ def test_a_renamed_folder_keeps_its_id_and_is_not_posted_again(run, apis, site, 
     moved.mkdir()
     shutil.copy(site[0] / "mkdocs.yml", moved / "mkdocs.yml")
     shutil.copytree(site[0] / "content", moved / "content")
+    shutil.copytree(site[0] / "overrides", moved / "overrides")
+    shutil.copytree(site[0] / ".portal/cache", moved / ".portal/cache")
     old = moved / "content/berita/2026/2026-11-20-rapat-paripurna-penetapan-apbd-2027"
     old.rename(old.with_name("2026-11-20-paripurna-apbd-2027"))  # a new URL, the same id
+    built = subprocess.run([sys.executable, "-m", "pipeline", "build"], cwd=moved, capture_output=True, text=True,
+                           env=run.env)
+    assert built.returncode == 0, built.stdout + built.stderr
     result = run("--only", "facebook", "--ledger", str(run.ledger), cwd=moved)
     assert result.returncode == 0 and "Tidak ada yang perlu diunggah" in result.stdout
     assert len(apis["facebook"].posts) == 2
@@ -381,3 +394,87 @@ def test_missing_credentials_not_yet_live_and_bad_options_are_said_plainly(run, 
     assert half.returncode == 2
     assert half.stderr.endswith("Galat penggunaan: --resolve memerlukan --item PATH dan tepat satu platform di "
                                 "--only.\n")
+
+
+# No image library in the publishing process: any import of one fails it.
+NO_IMAGES = """\
+import sys
+
+class _NoImages:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("PIL", "pillow_heif"):
+            raise ImportError(f"{name} imported by the publishing process")
+
+sys.meta_path.insert(0, _NoImages())
+"""
+
+
+def test_publish_decodes_no_photo_it_posts_from_the_build_record(run, apis, site, tmp_path):
+    """Every photo in content/ is garbage and Pillow cannot even be imported: the posts are still right."""
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy(site[0] / "mkdocs.yml", copy / "mkdocs.yml")
+    shutil.copytree(site[0] / "content", copy / "content")
+    copy_record(site[0], copy)
+    photos = [p for p in (copy / "content").rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".png")]
+    assert len(photos) == 10
+    for photo in photos:
+        photo.write_bytes(b"\xff\xd8\xff not a photo: decoding this would fail")
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(NO_IMAGES, encoding="utf-8")
+    run.env["PYTHONPATH"] = str(hook)
+    probe = subprocess.run([sys.executable, "-c", "import PIL"], env=run.env, capture_output=True, text=True)
+    assert "imported by the publishing process" in probe.stderr  # the hook is in force
+
+    dry = run("--dry-run", "--ledger", str(run.ledger), cwd=copy)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.endswith("Uji coba: 6 unggahan akan dikirim; tidak ada yang dikirim sekarang.\n")
+    first = run("--ledger", str(run.ledger), cwd=copy)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert_exactly_once(apis)
+    fb = apis["facebook"].posts
+    assert [len(p["media"]) for p in fb] == [4, 6]
+    assert all(m["format"] == "JPEG" and m["alt"] for p in fb for m in p["media"])
+    x = apis["x"].posts[0]
+    assert len(x["media"]) == 4 and x["text"].endswith("/berita/2026/rapat-paripurna-penetapan-apbd-2027/")
+
+
+def test_without_a_build_record_publish_says_to_build_first(run, apis, site, tmp_path):
+    shutil.copy(site[0] / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(site[0] / "content", tmp_path / "content")
+    for args in ((), ("--dry-run",)):
+        result = run(*args, "--ledger", str(run.ledger), cwd=tmp_path)
+        assert result.returncode == 1
+        assert result.stdout == ""
+        assert result.stderr == (
+            "Galat: Catatan build .portal/build-record.json tidak ada: `portal publish` hanya mengirim berita yang "
+            "sudah dibangun. Jalankan `portal build` dulu (di GitHub Actions: job build mengunggahnya sebagai "
+            "artefak catatan-build).\n")
+    assert all(not e.requests for e in apis.values())
+
+
+def test_the_record_lists_exactly_the_published_items(site):
+    data = json.loads((site[0] / RECORD).read_text(encoding="utf-8"))
+    assert data["version"] == 1
+    first, second = data["items"]  # oldest first
+    assert first["id"] == "2026-11-12-f70ede" and second["id"] == "2026-11-20-196bee"
+    assert second["path"] == "content/berita/2026/2026-11-20-rapat-paripurna-penetapan-apbd-2027"
+    assert second["url"] == "berita/2026/rapat-paripurna-penetapan-apbd-2027/"
+    assert second["platforms"] == ITEMS["2026-11-20-rapat-paripurna-penetapan-apbd-2027"]
+    assert second["photos"][0] == {
+        "social": "berita/2026/rapat-paripurna-penetapan-apbd-2027/foto/01-pembukaan-social.jpg",
+        "alt": "Ketua DPRD membuka rapat paripurna di ruang sidang utama"}
+    for item in data["items"]:  # every recorded photo is on the site
+        assert all((site[0] / "site" / photo["social"]).is_file() for photo in item["photos"])
+
+
+def test_item_names_a_recorded_folder(run, apis):
+    wrong = run("--resolve", "posted", "--only", "x", "--item", "content/berita/2026/tidak-ada")
+    assert wrong.returncode == 2
+    assert wrong.stderr.endswith(
+        "Galat penggunaan: --item content/berita/2026/tidak-ada bukan folder berita yang tercatat di build terakhir "
+        "(.portal/build-record.json). Periksa path-nya, atau jalankan `portal build` bila beritanya baru.\n")
+    item = "content/berita/2026/2026-11-12-rdp-komisi-iv-dinas-kesehatan-layanan-puskesmas/index.md"
+    dry = run("--dry-run", "--item", item)
+    assert dry.returncode == 0 and "Uji coba: 2 unggahan akan dikirim" in dry.stdout
