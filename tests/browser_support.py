@@ -19,7 +19,8 @@
 - ``CSP_WATCH`` / ``csp_violations``: every Content-Security-Policy
   violation a page reports (an init script, which the page's policy does
   not govern).
-- ``missing_tool``: skip on a developer machine, fail under ``CI``.
+- ``missing_tool`` (from conftest, shared by every test that needs a tool):
+  skip on a developer machine, fail under ``CI=true``.
 - a ``pytest_runtest_makereport`` hook (this module is a pytest plugin of
   test_browser.py) so a failing browser test leaves
   ``test-artifacts/<test>.png``.
@@ -45,6 +46,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from conftest import missing_tool  # noqa: F401 - re-exported for the browser tests
+
 REPO = Path(__file__).resolve().parent.parent
 TESTS = REPO / "tests"
 ARTIFACTS = REPO / "test-artifacts"
@@ -52,7 +55,6 @@ AXE = TESTS / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--no-first-run", "--disable-sync", "--disable-quic"]
-IN_CI = bool(os.environ.get("CI"))
 TODAY = "2026-11-21"  # PORTAL_TODAY of the builds: the sample's newest item is H-1, no date warnings change
 SITE_URL = "https://dprd.contoh.go.id/"
 PHONE = {"width": 412, "height": 915}
@@ -145,13 +147,6 @@ def sample_site(tmp_path_factory) -> Path:
                 pytest.fail(f"portal build failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
             done.write_text(result.stdout, encoding="utf-8")
     return project
-
-
-def missing_tool(reason: str) -> None:
-    """Skip on a developer machine; under CI (.ci/run installs every tool) fail."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI is set: .ci/run is expected to install it)", pytrace=False)
-    pytest.skip(reason, allow_module_level=True)
 
 
 HOSTILE_FRONT_MATTER = """---

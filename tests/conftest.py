@@ -26,6 +26,8 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
 TODAY = "2026-11-20"
@@ -122,6 +124,25 @@ def run_main(project: Path, monkeypatch, capsys, *args: str, today: str = TODAY)
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+# --------------------------------------------------------------------------- tools
+
+def in_ci() -> bool:
+    """True under CI (GitHub Actions and .ci/run set ``CI=true``); ``CI=false`` or unset is a developer machine."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def missing_tool(reason: str) -> None:
+    """Skip on a developer machine; under CI, where .ci/run installs every tool, fail.
+
+    A test that needs a tool (Chromium, Playwright, axe-core, exiftool, ICC
+    profiles) calls this when the tool is absent, so CI can never pass by
+    skipping what it was meant to check. Works inside a test and at module level.
+    """
+    if in_ci():
+        pytest.fail(f"{reason} (CI is set: .ci/run is expected to install it)", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
 
 
 def split_summary(stdout: str) -> tuple[list[str], str]:

@@ -381,15 +381,123 @@ class InstagramEmulator(_Graph):
 
 # ---------------------------------------------------------------------- X API v2
 
-LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
-URL_RE = re.compile(r"https?://\S+")
+URL_RE = re.compile(r"https?://\S+")  # what the emulator shortens to t.co in its replies
+
+# X's weighted length, written from twitter-text's published configuration v3
+# (https://github.com/twitter/twitter-text/blob/master/config/v3.json and its
+# docs), independently of pipeline.posts.x_length: the emulator is the judge of
+# that function, so it must not share its code or its mistakes. Checked against
+# X's conformance examples (conformance/validate.yml) in test_social_emulator.py.
+X_CONFIG = {"maxWeightedTweetLength": 280, "scale": 100, "defaultWeight": 200, "transformedURLLength": 23,
+            "ranges": ((0, 4351, 100), (8192, 8205, 100), (8208, 8223, 100), (8242, 8247, 100))}
+# Code points that can start or join an emoji sequence (pictographs, dingbats,
+# arrows, symbols): all above U+2000, except the keycap bases and (c) (R) with VS16.
+_PICTOGRAPHS = ((0x203C, 0x203C), (0x2049, 0x2049), (0x2122, 0x2122), (0x2139, 0x2139), (0x2194, 0x21AA),
+                (0x231A, 0x23FF), (0x24C2, 0x24C2), (0x25AA, 0x25FE), (0x2600, 0x27BF), (0x2934, 0x2935),
+                (0x2B05, 0x2BFF), (0x3030, 0x3030), (0x303D, 0x303D), (0x3297, 0x3299), (0x1F000, 0x1FAFF))
+_VS16, _ZWJ, _KEYCAP = 0xFE0F, 0x200D, 0x20E3
+_MODIFIERS = (0x1F3FB, 0x1F3FF)  # skin tones
+_TAGS = (0xE0020, 0xE007F)  # subdivision flags: black flag + tag letters + cancel tag
+_REGIONAL = (0x1F1E6, 0x1F1FF)  # two make a country flag
+_URL = re.compile(r"https?://(?P<host>[\w.-]+)(?::\d{1,5})?(?P<path>[/?#][^\s\x00-\x1f\x7f]*)?", re.IGNORECASE)
+# Without a scheme X links a bare domain too; only generic TLDs here (a
+# country-code domain without a path follows further rules not emulated).
+_BARE_URL = re.compile(r"(?<![\w@#$./-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+                       r"(?:com|net|org|info|biz|edu|gov)(?![\w-])(?:/[^\s\x00-\x1f\x7f]*)?", re.IGNORECASE)
+_TRAILING = ".,;:!?'\")]}"  # sentence punctuation after a URL is not part of it
+
+
+def _within(code: int, ranges) -> bool:
+    return any(low <= code <= high for low, high, *_ in ranges)
+
+
+def _valid_host(host: str) -> bool:
+    """A host X would link: dotted labels of at most 63 characters (punycoded), no edge hyphens, a letter TLD."""
+    labels = host.split(".")
+    if len(labels) < 2 or not labels[-1].isalpha():
+        return False
+    for index, label in enumerate(labels):
+        ascii_form = label if label.isascii() else "xn--" + label.encode("punycode").decode("ascii")
+        if not label or len(ascii_form) > 63 or label[0] == "-" or label[-1] == "-":
+            return False
+        if "_" in label and index >= len(labels) - 2:  # underscores only in subdomains
+            return False
+    return True
+
+
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every URL X would link in ``text``, each counted as transformedURLLength."""
+    spans = []
+    for match in _URL.finditer(text):
+        end = match.end()
+        # A format character (bidi mark, zero-width space) ends the URL.
+        cut = next((i for i in range(match.start(), end) if unicodedata.category(text[i]) == "Cf"), end)
+        while cut > match.end("host") and text[cut - 1] in _TRAILING:
+            cut -= 1
+        host_end = min(match.end("host"), cut)
+        if _valid_host(text[match.start("host"):host_end].rstrip(".")):
+            spans.append((match.start(), cut))
+    taken = lambda i: any(a <= i < b for a, b in spans)  # noqa: E731
+    for match in _BARE_URL.finditer(text):
+        if not taken(match.start()):
+            end = match.end()
+            while text[end - 1] in _TRAILING:
+                end -= 1
+            spans.append((match.start(), end))
+    return sorted(spans)
+
+
+def _emoji_length(text: str, i: int) -> int:
+    """How many code points of ``text`` from ``i`` form one emoji sequence (0: no emoji starts there)."""
+    code, after = ord(text[i]), text[i + 1:i + 3]
+    nxt = [ord(c) for c in after]
+    if text[i] in "0123456789#*":  # keycap: digit, optional VS16, combining enclosing keycap
+        if nxt[:1] == [_KEYCAP]:
+            return 2
+        return 3 if nxt[:2] == [_VS16, _KEYCAP] else 0
+    if _within(code, (_REGIONAL,)):
+        return 2 if nxt and _within(nxt[0], (_REGIONAL,)) else 1
+    if code in (0xA9, 0xAE):  # (c) and (R) are emoji only in emoji presentation
+        if nxt[:1] != [_VS16]:
+            return 0
+    elif not _within(code, _PICTOGRAPHS):
+        return 0
+    end = i + 1
+    while end < len(text):
+        c = ord(text[end])
+        if c in (_VS16, _KEYCAP) or _within(c, (_MODIFIERS, _TAGS)):
+            end += 1
+        elif c == _ZWJ and end + 1 < len(text) and _within(ord(text[end + 1]), _PICTOGRAPHS):
+            end += 2
+        else:
+            break
+    return end - i
+
+
+def _weight(code: int) -> int:
+    return next((w for low, high, w in X_CONFIG["ranges"] if low <= code <= high), X_CONFIG["defaultWeight"])
 
 
 def weighted_length(text: str) -> int:
-    """twitter-text 3: URLs 23, code points in the light ranges 1, anything else 2."""
+    """The length X gives ``text``: NFC, each URL 23, each emoji sequence 2, else 1 or 2 per code point."""
     text = unicodedata.normalize("NFC", text)
-    rest = URL_RE.sub("", text)
-    return 23 * len(URL_RE.findall(text)) + sum(1 if any(a <= ord(c) <= b for a, b in LIGHT) else 2 for c in rest)
+    scale, total, i = X_CONFIG["scale"], 0, 0
+    spans = iter(_url_spans(text) + [(len(text), len(text))])
+    url_start, url_end = next(spans)
+    while i < len(text):
+        if i == url_start:
+            total += X_CONFIG["transformedURLLength"] * scale
+            i = url_end
+            url_start, url_end = next(spans)
+            continue
+        emoji = _emoji_length(text, i)
+        if emoji:
+            total += X_CONFIG["defaultWeight"]  # a whole sequence weighs as one heavy character
+            i += emoji
+        else:
+            total += _weight(ord(text[i]))
+            i += 1
+    return total // scale
 
 
 class XEmulator(Emulator):
@@ -474,7 +582,7 @@ class XEmulator(Emulator):
         ids = [str(i) for i in ((body.get("media") or {}).get("media_ids") or [])]
         if not 1 <= len(ids) <= 4 or any(i not in self.media or self.media[i]["used"] for i in ids):
             raise self.invalid("media_ids must hold 1 to 4 unused uploaded media")
-        if weighted_length(text) > 280:
+        if weighted_length(text) > X_CONFIG["maxWeightedTweetLength"]:
             raise self.invalid("Your Tweet text is too long. For more information on how X determines text "
                                "length see https://github.com/twitter/twitter-text.")
         if any(p["text"] == text for p in self.posts):

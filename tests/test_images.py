@@ -12,14 +12,14 @@ import re
 import shutil
 import struct
 import subprocess
-import time
 import zlib
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageCms, ImageDraw
+from PIL import Image, ImageCms, ImageDraw, ImageFile
 from PIL.PngImagePlugin import PngInfo
 
+from conftest import missing_tool
 from pipeline import images
 from pipeline.images import VARIANTS, PhotoError, Stats, decode, inspect, process, render
 
@@ -289,7 +289,9 @@ def test_metadata_stripped_from_every_output(tmp_path, fmt):
     assert failures == []
     outputs = read_outputs(results[path], cache)
     assert sorted(outputs) == sorted(v.name for v in VARIANTS)
-    exiftool = shutil.which("exiftool")
+    exiftool = shutil.which("exiftool")  # a second opinion beside Pillow's
+    if not exiftool:
+        missing_tool("exiftool not installed (apt-get install libimage-exiftool-perl)")
     for name, image in outputs.items():
         assert len(image.getexif()) == 0, name
         for key in ("xmp", "XML:com.adobe.xmp", "exif", "icc_profile"):
@@ -297,10 +299,20 @@ def test_metadata_stripped_from_every_output(tmp_path, fmt):
         raw = (cache / results[path].outputs[name].file).read_bytes()
         for needle in (b"Exif\x00\x00", b"http://ns.adobe.com/xap", SERIAL.encode(), b"GPS", b"SpyCam"):
             assert needle not in raw, (name, needle)
-        if exiftool:
-            tags = subprocess.run([exiftool, "-a", "-G1", "-s", str(cache / results[path].outputs[name].file)],
-                                  capture_output=True, text=True, check=True).stdout
-            assert not re.search(r"GPS|Serial", tags), (name, tags)
+        tags = subprocess.run([exiftool, "-a", "-G1", "-s", str(cache / results[path].outputs[name].file)],
+                              capture_output=True, text=True, check=True).stdout
+        assert not re.search(r"GPS|Serial", tags), (name, tags)
+
+
+@pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception), ("false", pytest.skip.Exception),
+                                         ("", pytest.skip.Exception)])
+def test_a_missing_tool_fails_only_under_ci(monkeypatch, ci, outcome):
+    # What keeps the exiftool, ICC and browser checks from passing in CI by skipping.
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome) as info:
+        missing_tool("exiftool not installed")
+    expected = "exiftool not installed" + (" (CI is set: .ci/run is expected to install it)" if ci == "true" else "")
+    assert info.value.msg == expected
 
 
 # --------------------------------------------------------------------------- 3. colour management
@@ -358,9 +370,10 @@ def test_cmyk_jpeg_with_synthetic_profile_uses_the_profile(tmp_path):
         assert close(got, press_srgb(*(v // 255 for v in cmyk)), 10), (name, got)
 
 
-@pytest.mark.skipif(not system_icc("CMYK"), reason="no CMYK ICC profile installed under /usr/share/color/icc "
-                                                   "(Debian package icc-profiles-free) or ghostscript")
 def test_cmyk_jpeg_with_system_profile(tmp_path):
+    if not system_icc("CMYK"):
+        missing_tool("no CMYK ICC profile installed under /usr/share/color/icc "
+                     "(apt-get install icc-profiles-free) or ghostscript")
     profile_path = system_icc("CMYK")[0]
     icc = profile_path.read_bytes()
     colours = list(CMYK_PATCHES.values())
@@ -404,8 +417,9 @@ def test_display_p3_is_converted_to_srgb(tmp_path, fmt):
             assert close(got, raw, 2)  # neutral grey stays neutral
 
 
-@pytest.mark.skipif(not system_icc("RGB "), reason="no RGB ICC profile installed on this machine")
 def test_rgb_with_system_profile(tmp_path):
+    if not system_icc("RGB "):
+        missing_tool("no RGB ICC profile installed (apt-get install icc-profiles-free)")
     profile_path = system_icc("RGB ")[0]
     icc = profile_path.read_bytes()
     path = save(_patches("RGB", RGB_PATCHES), tmp_path / "sys.png", "PNG", icc_profile=icc)
@@ -530,23 +544,44 @@ def test_animated_webp_uses_first_frame_with_a_note(tmp_path):
 
 # --------------------------------------------------------------------------- 7. truncated
 
+@pytest.fixture
+def pixel_loads(monkeypatch):
+    """``(format, size)`` of every pixel decode Pillow starts, in order.
+
+    ``ImageFile.load`` is where every file format decodes its pixel data (opening
+    reads the header only), and in draft mode ``size`` is already the reduced one:
+    so this list tells whether a photo was decoded at all, and at which scale.
+    The time these take is measured by benchmarks/hostile_inputs.py, not asserted.
+    """
+    started: list[tuple[str | None, tuple[int, int]]] = []
+    real_load = ImageFile.ImageFile.load
+
+    def load(self):
+        if self.tile:  # pixel data still to decode (a second load() is a no-op)
+            started.append((self.format, self.size))
+        return real_load(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    return started
+
+
 @pytest.mark.parametrize("progressive", [False, True], ids=["baseline", "progressive"])
-def test_truncated_jpeg(tmp_path, progressive):
+def test_truncated_jpeg(tmp_path, progressive, pixel_loads):
     whole = save(photo((600, 400)), tmp_path / "whole.jpg", "JPEG", quality=90, progressive=progressive)
     assert inspect(whole) == []  # sanity: the uncut file is fine
     data = whole.read_bytes()
     path = tmp_path / "dipotong.jpg"
     path.write_bytes(data[: len(data) // 2])
+    pixel_loads.clear()
 
-    started = time.perf_counter()
     problems = inspect(path)
-    elapsed = time.perf_counter() - started
 
-    assert len(problems) == 1, problems
-    rule, severity, message = problems[0]
-    assert (rule, severity) == ("photo-corrupt", "error")
-    assert "dipotong.jpg" in message
-    assert elapsed < 1.0
+    assert problems == [("photo-corrupt", "error",
+                         "Foto `dipotong.jpg` rusak atau terpotong: isinya tidak dapat dibaca sampai akhir. "
+                         "Salin ulang foto aslinya dari ponsel/kamera.")]
+    # The mechanism that keeps the check cheap: one decode, in draft mode at 1/8
+    # of the DCT scale (600x400 -> 75x50), never a full-size decode.
+    assert pixel_loads == [("JPEG", (75, 50))]
     # A build reports it as a failure instead of crashing or publishing half a picture.
     results, stats, failures = run([path, whole], tmp_path / "cache")
     assert [p for p, _ in failures] == [path] and "dipotong.jpg" in failures[0][1]
@@ -567,23 +602,21 @@ def bomb_png(path: Path, width: int, height: int) -> Path:
     return path
 
 
-def test_decompression_bomb_is_refused_from_the_header(tmp_path):
+def test_decompression_bomb_is_refused_from_the_header(tmp_path, pixel_loads):
     path = bomb_png(tmp_path / "bom.png", 30000, 30000)
     assert path.stat().st_size <= 4096
     assert Image.open(path).size == (30000, 30000)  # sanity: the header is valid and claims 900 MP
 
-    started = time.perf_counter()
     problems = inspect(path)
-    elapsed = time.perf_counter() - started
 
-    assert len(problems) == 1, problems
-    rule, severity, message = problems[0]
-    assert (rule, severity) == ("photo-pixels", "error")
-    assert "30000×30000" in message and "bom.png" in message
-    assert elapsed < 1.0
+    assert problems == [("photo-pixels", "error",
+                         "Foto `bom.png` berukuran 30000×30000 piksel (900 MP), melebihi batas 100 MP. "
+                         "Perkecil fotonya sebelum diunggah.")]
     with pytest.raises(PhotoError) as info:
         decode(path)
-    assert info.value.rule == "photo-pixels"
+    assert (info.value.rule, info.value.message) == ("photo-pixels", problems[0][2])
+    # Refused from the header alone: not one pixel decode was started.
+    assert pixel_loads == []
 
 
 def test_header_within_pixel_cap_but_missing_data_is_corrupt(tmp_path):

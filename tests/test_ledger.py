@@ -12,7 +12,7 @@ import pytest
 
 import pipeline.ledger as ledger_module
 from pipeline.errors import PortalError
-from pipeline.ledger import README, STATES, FileStore, GitBranchStore, Ledger, LedgerError, Record, _git_env, _redact
+from pipeline.ledger import README, FileStore, GitBranchStore, Ledger, LedgerError, Record, _git_env, _redact
 
 TOKEN = "ghs-SENTINEL-7f3a"
 BASIC = base64.b64encode(f"x-access-token:{TOKEN}".encode()).decode()
@@ -340,5 +340,17 @@ def test_an_unreachable_https_remote_is_a_redacted_error_not_an_empty_ledger(ori
     assert TOKEN not in message and BASIC not in message
 
 
-def test_states_are_the_documented_ones():
-    assert STATES == ("PLANNED", "ATTEMPTING", "POSTED", "FAILED", "UNKNOWN")
+# The lifecycle README.md ("portal publish") and docs/panduan-admin.md promise.
+DOCUMENTED_STATES = ["PLANNED", "ATTEMPTING", "POSTED", "FAILED", "UNKNOWN"]
+
+
+def test_every_documented_state_is_stored_and_read_back_and_no_other(tmp_path):
+    path = tmp_path / "ledger.jsonl"
+    ledger = loaded(FileStore(path))
+    for state in DOCUMENTED_STATES:
+        ledger.append(record(f"item-{state}", state))
+    for wrong in ("posted", "DONE", "SKIPPED", " POSTED"):
+        with pytest.raises(ValueError) as info:
+            ledger.append(record("item-x", wrong))
+        assert str(info.value) == f"invalid ledger record: status {wrong!r} tidak dikenal"
+    assert [r.state for r in loaded(FileStore(path)).records()] == DOCUMENTED_STATES

@@ -10,6 +10,49 @@ from PIL import Image
 from browser_support import serve
 from social_emulator import FacebookEmulator, InstagramEmulator, TelegramEmulator, XEmulator, weighted_length
 
+# X's published conformance examples for its weighted length (twitter-text, config v3):
+# conformance/validate.yml, sections WeightedTweetsWithDiscountedEmojiCounterTest and
+# UnicodeDirectionalMarkerCounterTest (https://github.com/twitter/twitter-text), as
+# (description there, text, weightedLength there). The two "normalized" cases are from
+# the Rust port's copy (conformance/tests/validate.yml); their text is decomposed there.
+_KANA = "あいうえおかきくけこ"
+_POEM = ("故人西辞黄鹤楼，烟花三月下扬州。孤帆远影碧空尽，唯见长江天际流。朱雀桥边野草花，乌衣巷口夕阳斜。"
+         "旧时王谢堂前燕，飞入寻常百姓家。朝辞白帝彩云间，千里江陵一日还。两岸猿声啼不住，轻舟已过万重山。"
+         "泪湿罗巾梦不成，夜深前殿按歌声。红颜未老恩先断，斜倚薰笼坐到明。独在异乡为异客，每逢佳节倍思亲。"
+         "遥知兄弟登高处，遍插茱萸少一人。")
+_RUN = "xxxxxxxxxx-"
+_FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
+X_CONFORMANCE = [
+    ("Regular Tweet with url", "Hi http://test.co", 26),
+    ("Long tweet, overflow at char index 280", "285 chars-" + _RUN * 25, 285),
+    ("Long tweet with url in the middle, overflow at char index 284",
+     "285 chars- http://www.twitter.com/jack " + _RUN * 24, 299),
+    ("Long tweet with url at the end, overflow at char index 265", _RUN * 24 + " http://www.twitter.com/jack ", 289),
+    ("10 url string, no overflow", "https://www.twitter.com/aloha " * 10, 240),
+    ("160 CJK char, overflow at char index 140", _POEM, 320),
+    ("3 latin char + 160 CJK char, overflow at char index 141", "the" + _POEM, 323),
+    ("'Á' is normalized into 1 char", "A\u0301B", 2),
+    ("שּׁ is normalized into 3 chars", "A\ufb2c", 4),
+    ("Count a mix of single byte single word, and double word unicode characters",
+     "H\U0001f431\u263a" + _FAMILY, 7),
+    ("Count unicode emoji chars inside the basic multilingual plane", "\U0001f637\U0001f47e\U0001f621\U0001f525\U0001f4a9", 10),
+    ("Count unicode emoji chars outside the basic multilingual plane with skin tone modifiers",
+     "\U0001f64b\U0001f3fd\U0001f468\u200d\U0001f3a4", 4),
+    ("Handle a 64 character domain without protocol", "randomurl" * 7 + "s.com", 68),
+    ("Do not allow > 140 CJK characters by virtue of CJK chars greater than 63 punycode encoded chars in the host",
+     _KANA * 12 + " http://" + _KANA * 5 + _KANA[:3] + ".com", 358),
+    ("Allow > 140 CJK characters by virtue of CJK chars less than 63 punycode encoded chars in the host",
+     _KANA * 12 + " http://" + _KANA * 5 + _KANA[:2] + ".com", 264),
+    ("140 family emoji", _FAMILY * 140, 280),
+    ("Emoji with a leading character in the latin range is counted as 2", "1\u20e3", 2),
+    ("Unicode 10.0 emoji", "Unicode 10.0 emoji: \U0001f92a; \U0001f9d5; \U0001f9d5\U0001f3fe; "
+     "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f", 34),
+    ("Unicode 9.0 emoji", "Unicode 9.0 emoji: \U0001f920; \U0001f483; \U0001f483\U0001f3fe", 29),
+    ("Handle invalid characters", "ABC\u202a\uffffABC\ufffe", 12),
+    ("Tweet text containing directional characters should be considered valid",
+     "\u2066\u202ahttp://foobar.\u067e\u0627\u06a9\u0633\u062a\u0627\u0646/\u202c\u2069", 31),
+]
+
 
 @pytest.fixture(scope="module")
 def photos(tmp_path_factory):
@@ -46,8 +89,21 @@ def test_graph_refuses_a_wrong_token_with_code_190(photos):
         assert feed.status_code == 400 and not fb.posts  # only this Page's unpublished photos
 
 
-def test_x_counts_weighted_length_and_caps_media(photos):
+@pytest.mark.parametrize("text, expected", [(text, length) for _, text, length in X_CONFORMANCE],
+                         ids=[description for description, _, _ in X_CONFORMANCE])
+def test_x_weighted_length_matches_x_published_examples(text, expected):
+    assert weighted_length(text) == expected
+
+
+def test_x_weighted_length_of_the_portal_s_own_shapes():
+    # An Indonesian post: Latin text 1 each, the article URL 23 however long, NFC first.
     assert weighted_length("a" * 257 + " https://contoh.id/panjang " + "x" * 500) == 257 + 1 + 23 + 1 + 500
+    assert weighted_length("Rapat “APBD” — selesai.\nhttps://dprd.contoh.go.id/berita/2026/x/") == 23 + 1 + 23
+    assert weighted_length("Selengkapnya: https://dprd.contoh.go.id/a.") == 14 + 23 + 1  # the full stop is text
+    assert weighted_length("Pérda 🇮🇩 ❤️ 1️⃣") == 5 + 1 + 2 + 1 + 2 + 1 + 2
+
+
+def test_x_counts_weighted_length_and_caps_media(photos):
     with XEmulator(token="t") as x:
         auth = {"Authorization": "Bearer t"}
         jpeg = io.BytesIO()
