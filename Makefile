@@ -16,13 +16,19 @@ AXE    := tests/node_modules/.package-lock.json
 PIP_LOCKED  = $(BIN)/pip install --quiet --require-hashes -r
 PIP_PROJECT = $(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 
-.PHONY: build test serve check clean lock
+.PHONY: build test lint serve check clean lock
 
 build: $(VENV)/.installed
 	$(BIN)/portal build
 
-test: $(VENV)/.installed-test $(AXE)
+test: lint $(AXE)
 	$(BIN)/pytest -n auto
+
+# Lint and types of the package (rules and settings in pyproject.toml), before
+# any test: cheap, and a failure here names the line.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check pipeline
+	$(BIN)/mypy pipeline
 
 serve: $(VENV)/.installed
 	$(BIN)/portal serve

@@ -90,12 +90,14 @@ class CommandFilter(io.TextIOBase):
         self.stream = stream
         self.pending = ""
 
+    # typeshed declares these as plain attributes of TextIOBase; read-only
+    # properties are right here (they mirror the wrapped stream).
     @property
-    def encoding(self):
+    def encoding(self):  # type: ignore[override]
         return getattr(self.stream, "encoding", "utf-8")
 
     @property
-    def errors(self):
+    def errors(self):  # type: ignore[override]
         return getattr(self.stream, "errors", "strict")
 
     def writable(self) -> bool:
@@ -113,7 +115,7 @@ class CommandFilter(io.TextIOBase):
         ends = _LINE_END.findall(data)
         self.pending = parts.pop()
         if parts:
-            self.stream.write("".join(neutralize(p) + e for p, e in zip(parts, ends)))
+            self.stream.write("".join(neutralize(p) + e for p, e in zip(parts, ends, strict=True)))
         return len(text)
 
     def command(self, line: str) -> None:

@@ -7,18 +7,20 @@ only by a complete build: a failed build leaves the previous site intact.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import images, record
+from pipeline import images, record, zensical
 from pipeline.actions import shown
 from pipeline.config import Config
-from pipeline.images import Stats
 from pipeline.errors import PortalError
-from pipeline.stage import stage
+from pipeline.images import Stats
+from pipeline.sanitize import check_coverage
+from pipeline.stage import MARKER, stage
 from pipeline.validate import Report, check
 
 STAGE_DIR = ".portal/docs"
@@ -35,14 +37,20 @@ class BuildResult:
     photos: Stats | None = None
 
 
-def build(config: Config, site_dir: Path | None = None) -> BuildResult:
-    """Build the site of ``config`` into ``site_dir`` (default ``site/``).
+def build(config: Config, site_dir: Path | None = None, engine: str | None = None) -> BuildResult:
+    """Build the site of ``config`` into ``site_dir`` (default ``site/``) with ``engine``.
+
+    ``engine`` is ``mkdocs`` or ``zensical`` (default: ``extra.portal.engine``).
 
     Returns the check report with ``site=None`` when errors stopped the build.
     A complete build also replaces the build record (``pipeline/record.py``):
     what ``portal publish`` posts, so that it never opens a photo itself.
     """
     started = time.perf_counter()
+    engine = engine or config.engine
+    if engine == "zensical":  # before anything is written: a refusal changes nothing
+        zensical.require()
+        zensical.refuse_dropped(config.mkdocs)
     report = check(config)
     if report.errors:
         return BuildResult(report, None)
@@ -53,9 +61,14 @@ def build(config: Config, site_dir: Path | None = None) -> BuildResult:
     if failures:  # the check decoded every photo; this is a race with an editor or a disk fault
         raise PortalError("Foto gagal diproses:\n" + "\n".join(f"  - {shown(path)}: {shown(msg)}"
                                                                 for path, msg in failures))
-    files, variants = stage(config, report.items, report.pages, None, processed, cache)
+    files, variants = stage(config, report.items, report.pages, None, processed, cache,
+                            marked=engine == "zensical")
     published = _published(config, report.items, variants)
-    run_mkdocs(config, files, site_dir, variants)
+    if engine == "zensical":
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        _swap(zensical.run_zensical(config, files, site_dir, variants, MARKER), site_dir)
+    else:
+        run_mkdocs(config, files, site_dir, variants)
     record.write(config, published)  # after the swap: the record describes the site in place
     return BuildResult(report, site_dir, len(files), time.perf_counter() - started, stats)
 
@@ -67,7 +80,7 @@ def _published(config: Config, items, variants: dict[str, Path]) -> list[record.
 
     out = []
     for item in sorted((i for i in items if not i.draft and i.date), key=lambda i: (i.date, i.rel)):
-        photos = [(social_photo_url(item, name), photo.alt) for photo, name in zip(item.photos, photo_names(item))]
+        photos = [(social_photo_url(item, name), photo.alt) for photo, name in zip(item.photos, photo_names(item), strict=True)]
         missing = [path for path, _ in photos if path not in variants]
         if missing:  # a bug, not a content problem: the posts would link photos the site lacks
             raise PortalError(f"Foto media sosial tidak ada di situs: {', '.join(map(shown, missing))}")
@@ -102,6 +115,9 @@ def run_mkdocs(config: Config, files: dict[str, str], site_dir: Path,
         portal.generated, portal.links, portal.csp = files, photos or {}, True
         _quiet_mkdocs()
         mkdocs_build(mk)
+        # Every HTML file sanitized and given its policy by the plugin, or a theme page (404.html).
+        check_coverage(scratch, {rel for rel in portal.sanitized
+                                 if os.path.normpath(os.path.join(mk["site_dir"], rel)) in portal.with_csp})
         # The plugin gave its pages their policy as MkDocs wrote them; any other HTML file gets it here.
         csp.add_to_site(scratch, done=portal.with_csp)
     except MkDocsException as exc:
@@ -112,7 +128,11 @@ def run_mkdocs(config: Config, files: dict[str, str], site_dir: Path,
         raise
     finally:
         shutil.rmtree(empty, ignore_errors=True)
-    # Swap: the old site stays in place until the new one is complete.
+    _swap(scratch, site_dir)
+
+
+def _swap(scratch: Path, site_dir: Path) -> None:
+    """Put the complete site ``scratch`` in ``site_dir``'s place; the old site stays until then."""
     old = None
     if site_dir.exists():
         old = site_dir.with_name(f".{site_dir.name}-old-{time.time_ns()}")

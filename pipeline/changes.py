@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import sop
 from pipeline.config import Config
 from pipeline.errors import PortalError, UsageError
 
@@ -178,7 +179,6 @@ def apply_change_rules(report, changes: list[Change]) -> None:
     folder, so renaming it later would post them again.
     """
     from pipeline.model import WARNING, Problem
-    from pipeline.validate import _suggest_id
 
     new = {c.path for c in changes if c.status == ADDED}
     report.problems[:] = [p for p in report.problems
@@ -188,7 +188,7 @@ def apply_change_rules(report, changes: list[Change]) -> None:
         if folder in new and item.doc is not None and "id" not in item.meta:
             report.problems.append(Problem(
                 item.rel, item.doc.line_of("title"), "id-missing", WARNING,
-                f"Berita baru ini belum punya `id`. Tambahkan baris `id: {item.folder.name[:10]}-{_suggest_id(item)}` "
+                f"Berita baru ini belum punya `id`. Tambahkan baris `id: {sop.item_id(item.folder.name)}` "
                 "di front-matter: pengenal tetap untuk media sosial, agar berita tidak terunggah dua kali bila "
                 "foldernya kelak diganti nama."))
     report.problems.sort()

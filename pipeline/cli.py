@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.actions import command, in_actions, install, shown
+from pipeline.config import ENGINES
 from pipeline.errors import PortalError, UsageError
 
 
@@ -35,9 +36,8 @@ def cmd_check(args) -> int:
     Contoh: portal check
             portal check content/berita/2026/2026-11-20-rapat-paripurna --format github
     """
+    from pipeline.changes import apply_change_rules, changed
     from pipeline.validate import check
-
-    from pipeline.changes import changed, apply_change_rules
 
     config = _config()
     paths, changes = args.paths, None
@@ -57,14 +57,14 @@ def cmd_check(args) -> int:
 
 
 def _print_report(report, fmt: str = "text") -> None:
-    from pipeline.report import annotations, format_report, summary
+    from pipeline.report import format_report, github_annotations, summary
 
     if fmt != "github":
         print(format_report(report, fmt))
         return
     # Annotations are the workflow commands portal means to give: they take the
     # sanctioned channel, which the Actions output filter lets through as they are.
-    for line in annotations(report):
+    for line in github_annotations(report):
         command(line)
     print(summary(report))
 
@@ -141,14 +141,16 @@ def cmd_build(args) -> int:
     """Periksa konten lalu bangun situs ke folder site/ (dibatalkan bila ada galat).
 
     Contoh: portal build
+            portal build --engine zensical
     """
     from pipeline.build import build
 
-    result = build(_config(), args.site_dir)
+    result = build(_config(), args.site_dir, args.engine)
     if result.site is None:
         _print_report(result.report)
         print("Build dibatalkan: perbaiki galat di atas lalu jalankan `portal build` lagi.", file=sys.stderr)
         return 1
+    assert result.photos is not None  # a built site always processed its photos
     print(result.photos.line())
     warnings = f", {result.report.warnings} peringatan" if result.report.warnings else ""
     print(f"Situs dibangun di {shown(result.site)}: {len(result.report.items)} berita, "
@@ -179,7 +181,7 @@ def cmd_publish(args) -> int:
     from pipeline.config import PLATFORMS
     from pipeline.publish import publish, resolve
 
-    only = None
+    only: list[str] | None = None
     if args.only:
         only = [p.strip() for p in args.only.split(",") if p.strip()]
         unknown = [p for p in only if p not in PLATFORMS]
@@ -193,6 +195,7 @@ def cmd_publish(args) -> int:
     if args.item:
         items = [_recorded(config, items, args.item)]
     if args.resolve:
+        assert only is not None  # checked above: --resolve needs exactly one platform
         return resolve(config, items[0], only[0], args.resolve, args.url, args.ledger)
     return publish(config, items, dry=args.dry_run, only=only, site_url=args.site_url, ledger_path=args.ledger)
 
@@ -285,11 +288,13 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = add("new", cmd_new)
     p.add_argument("title", metavar="JUDUL", help="judul kegiatan, 10–120 karakter")
-    p.add_argument("--date", type=_date, help="tanggal kegiatan YYYY-MM-DD (bawaan: hari ini, WIB)")
+    p.add_argument("--date", type=_date, help="tanggal kegiatan YYYY-MM-DD (bawaan: hari ini di zona waktu situs)")
     p.add_argument("--category", help="slug kategori dari mkdocs.yml")
 
     p = add("build", cmd_build)
     p.add_argument("--site-dir", type=Path, default=None, help="folder hasil (bawaan: site/)")
+    p.add_argument("--engine", choices=ENGINES, default=None,
+                   help="mesin situs (bawaan: extra.portal.engine di mkdocs.yml, atau mkdocs)")
 
     p = add("publish", cmd_publish)
     p.add_argument("--dry-run", action="store_true", help="tampilkan persis yang akan dikirim, tanpa mengirim")

@@ -21,6 +21,7 @@ from pipeline.errors import PortalError
 
 CONFIG_FILE = "mkdocs.yml"
 PLATFORMS = ("facebook", "instagram", "x", "telegram")
+ENGINES = ("mkdocs", "zensical")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -53,6 +54,7 @@ class Config:
     social_default: list[str] = field(default_factory=lambda: list(PLATFORMS))
     limits: Limits = field(default_factory=Limits)
     mkdocs: dict[str, Any] = field(default_factory=dict)
+    engine: str = "mkdocs"  # the site engine of `portal build`: one of ENGINES
 
     @property
     def content(self) -> Path:
@@ -112,7 +114,7 @@ def load_config(root: Path | str = ".") -> Config:
     config.site_name = str(data.get("site_name") or config.site_name)
     config.site_url = str(data.get("site_url") or "")
 
-    known = {"content_dir", "timezone", "categories", "social_default", "limits"}
+    known = {"content_dir", "timezone", "categories", "social_default", "limits", "engine"}
     for key in portal:
         if key not in known:
             problems.append(f"kunci `extra.portal.{key}` tidak dikenal (yang dikenal: {', '.join(sorted(known))})")
@@ -149,6 +151,12 @@ def load_config(root: Path | str = ".") -> Config:
         config.social_default = list(social)
 
     problems.extend(_load_limits(portal.get("limits"), config.limits))
+
+    engine = portal.get("engine", config.engine)
+    if engine not in ENGINES:
+        problems.append(f"`extra.portal.engine` {engine!r} tidak dikenal (pilihan: {', '.join(ENGINES)})")
+    else:
+        config.engine = engine
 
     if problems:
         raise PortalError(f"{CONFIG_FILE} tidak valid:\n" + "\n".join(f"  - {p}" for p in problems))

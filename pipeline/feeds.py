@@ -9,13 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from email.utils import format_datetime
-from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 from pipeline.config import Config
-
-if TYPE_CHECKING:
-    from pipeline.stage import Entry
+from pipeline.entries import Entry
 
 FEED_ITEMS = 20
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -31,14 +28,14 @@ def _published(config: Config, date: dt.date) -> dt.datetime:
     return dt.datetime.combine(date, dt.time(0), tzinfo=config.tz)
 
 
-def render(config: Config, entries: list["Entry"]) -> dict[str, str]:
+def render(config: Config, entries: list[Entry]) -> dict[str, str]:
     """``feed.xml``, ``feed.json`` and ``robots.txt`` for the latest ``entries``."""
     latest = entries[:FEED_ITEMS]
     return {"feed.xml": rss(config, latest), "feed.json": json_feed(config, latest),
             "robots.txt": f"User-agent: *\nAllow: /\n\nSitemap: {_absolute(config, 'sitemap.xml')}\n"}
 
 
-def rss(config: Config, entries: list["Entry"]) -> str:
+def rss(config: Config, entries: list[Entry]) -> str:
     """RSS 2.0 with the lead photo as enclosure and Media RSS content."""
     ET.register_namespace("media", MEDIA_NS)
     ET.register_namespace("atom", ATOM_NS)
@@ -72,7 +69,7 @@ def rss(config: Config, entries: list["Entry"]) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def json_feed(config: Config, entries: list["Entry"]) -> str:
+def json_feed(config: Config, entries: list[Entry]) -> str:
     """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
     items = []
     for entry in entries:

@@ -21,6 +21,7 @@ from yaml.resolver import Resolver
 
 from pipeline.model import ERROR, WARNING, Document
 
+_Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]
 try:  # libyaml's parser is ~10x faster; the pure-Python one behaves the same.
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -131,7 +132,7 @@ def parse_yaml(block: str, *, first_line: int = 1) -> tuple[dict | None, dict[tu
         return None, {}, composer.issues + [stop.issue]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark and mark.line >= block.count("\n"):
+        if exc.context_mark and (mark is None or mark.line >= block.count("\n")):
             # The parser ran to the end of the block (an unclosed quote or
             # bracket): where that construct started is what the editor needs.
             mark = exc.context_mark
@@ -203,7 +204,7 @@ class _Composer:
         if isinstance(event, yaml.ScalarEvent):
             return None if tag is not None else self.scalar(event)
         if isinstance(event, yaml.SequenceStartEvent):
-            items = []
+            items: list = []
             while not isinstance(child := next(events), yaml.SequenceEndEvent):
                 index = len(items)
                 self.lines[path + (index,)] = self.line(child)

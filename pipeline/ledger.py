@@ -21,8 +21,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.errors import PortalError
+from pipeline.sop import ATTEMPTING, LEDGER_STATES
 
-STATES = ("PLANNED", "ATTEMPTING", "POSTED", "FAILED", "UNKNOWN")
+STATES = LEDGER_STATES  # defined with the other SOP facts in pipeline/sop.py
 README = ("# portal-ledger\n\nDaftar publikasi portal ke media sosial, ditulis otomatis oleh `portal publish` "
           "(satu baris JSON per perubahan status). Jangan disunting manual.\n")
 RETRIES = 5  # re-applications after a push lost a race with another run
@@ -77,7 +78,7 @@ class Record:
         return line
 
     @classmethod
-    def from_json(cls, line: str) -> "Record":
+    def from_json(cls, line: str) -> Record:
         """Parse one ledger line; ValueError when it is not a valid record."""
         values = json.loads(line)
         problem = _problem(values)
@@ -124,7 +125,7 @@ class Ledger:
 
     def pending(self) -> list[Record]:
         """Latest records still ATTEMPTING (a run died around a publishing call), in ledger order."""
-        return [r for r in self._records if r.state == "ATTEMPTING" and self._latest[(r.item, r.platform)] is r]
+        return [r for r in self._records if r.state == ATTEMPTING and self._latest[(r.item, r.platform)] is r]
 
     def append(self, record: Record) -> None:
         """Persist ``record`` durably (LedgerError if impossible), then remember it."""
@@ -264,6 +265,7 @@ class GitBranchStore:
         return result.stdout.decode().strip() if result.returncode == 0 else None
 
     def _fetch(self) -> str | None:
+        assert self.remote is not None, "fetched only when the repository has the remote"
         result = self._run("fetch", "--quiet", "--no-tags", self.remote,
                            f"+refs/heads/{self.branch}:{self.REMOTE_REF}", auth=True)
         if result.returncode == 0:
@@ -295,7 +297,7 @@ class GitBranchStore:
         blob = self._git("hash-object", "-w", "--stdin", input=content.encode("utf-8")).strip()
         readme = self._git("hash-object", "-w", "--stdin", input=README.encode("utf-8")).strip()
         tree = self._git("mktree", input=f"100644 blob {readme}\tREADME.md\n"
-                                         f"100644 blob {blob}\t{self.filename}\n".encode("utf-8")).strip()
+                                         f"100644 blob {blob}\t{self.filename}\n".encode()).strip()
         parents = ["-p", parent] if parent else []
         return self._git("commit-tree", "--no-gpg-sign", tree, *parents, "-m", message).strip()
 

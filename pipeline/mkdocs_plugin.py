@@ -51,114 +51,29 @@ import os
 import re
 import threading
 from pathlib import Path
+from typing import Any
 
-import nh3
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from markupsafe import Markup, escape
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from pipeline import csp
+from pipeline.sanitize import ID_PREFIX, TEXT_KEYS, prefixed, sanitize, slugify  # noqa: F401 (re-exported)
 from pipeline.stage import MARKER, RAW_END, RAW_START, TEXT_END, TEXT_START
 
-TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "div", "dl", "dt",
-    "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
-    "mark", "nav", "ol", "p", "picture", "pre", "q", "s", "small", "source", "span", "strong", "sub", "summary",
-    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "article",
-}
-# No "name" (it clobbers document.<name> like an id does) and no free "class":
-# see CLASSES.
-ATTRIBUTES = {
-    "*": {"id", "lang", "title", "aria-label", "aria-hidden"},
-    "a": {"href", "rel", "target", "tabindex", "data-width", "data-height"},
-    "img": {"src", "alt", "width", "height", "loading", "decoding", "fetchpriority", "srcset", "sizes"},
-    "source": {"type", "srcset", "sizes"},
-    "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"},
-    "time": {"datetime"}, "blockquote": {"cite"}, "q": {"cite"}, "ol": {"start"},
-}
-# The classes of the stage's own templates (pipeline/templates/), per tag, and
-# nothing else: content must not dress up as the theme's interface.
-CLASSES = {
-    "p": {"portal-meta", "portal-tags", "portal-intro"},
-    "div": {"portal-lead", "portal-gallery", "portal-list"},
-    "nav": {"portal-share", "portal-pager", "portal-pagination"},
-    "a": {"portal-pager__newer", "portal-pager__older"},
-    "article": {"portal-teaser"},
-    "ul": {"portal-links"},
-}
-# Every id that comes from content starts with it; no id of Material
-# (``__config``, ``__search``, ``__drawer``...) or of its JavaScript does.
-ID_PREFIX = "isi-"
-TEXT_KEYS = ("title", "description", "category", "location", "image_alt")
 RAW = re.compile(re.escape(RAW_START) + r"\n(.*?)\n" + re.escape(RAW_END), re.DOTALL)
 TOKEN = f"portalraw{MARKER}n{{}}"
 TOKEN_P = re.compile(rf"<p>portalraw{MARKER}n(\d+)</p>")
 # The search text's bounds survive sanitizing (which drops comments) as text.
 MARK = f"portaltext{MARKER}"
 LEAD = re.compile(r'<div class="portal-lead">.*?</div>', re.DOTALL)
-# What a URL parser makes of a value before it looks for a scheme or a host:
-# tabs and newlines vanish, leading spaces and controls are trimmed, "\" is "/".
-_URL_NOISE = re.compile(r"[\t\n\r]")
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_SRCSET_SPLIT = re.compile(r"[\s,]+")
-
-
-def slugify(value: str, separator: str) -> str:
-    """A heading's anchor: Markdown's ``toc`` slug with ``ID_PREFIX`` (``## Visi`` gets ``isi-visi``).
-
-    The plugin sets it as ``toc``'s ``slugify`` so the table of contents and
-    the headings agree; a heading reading ``__config`` cannot become the
-    theme's ``<script id="__config">``.
-    """
-    from markdown.extensions.toc import slugify as markdown_slugify
-
-    return ID_PREFIX + markdown_slugify(value, separator)
-
-
-def _prefixed(fragment: str) -> str:
-    return fragment if not fragment or fragment.startswith(ID_PREFIX) else ID_PREFIX + fragment
-
-
-def _local(url: str) -> bool:
-    """``url`` points into this site: no scheme, no ``//host``."""
-    url = _URL_NOISE.sub("", url).lstrip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
-                                         "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
-    url = url.replace("\\", "/")
-    return not url.startswith("//") and not _SCHEME.match(url)
-
-
-def _srcset_local(value: str) -> bool:
-    # Each candidate URL starts after a space or a comma: checking every token
-    # split there covers them all (a comma inside a URL only adds tokens).
-    return all(_local(token) for token in _SRCSET_SPLIT.split(value) if token)
-
-
-def _filter(tag: str, attribute: str, value: str) -> str | None:
-    """nh3's attribute callback: ids and same-site fragments in ``ID_PREFIX``; local images; known classes."""
-    if attribute == "href":
-        if value.startswith("#"):
-            return "#" + _prefixed(value[1:])
-        if "#" in value and _local(value):  # another page of this site
-            path, fragment = value.split("#", 1)
-            return f"{path}#{_prefixed(fragment)}"
-        return value
-    if attribute == "src":
-        return value if _local(value) else None
-    if attribute == "srcset":
-        return value if _srcset_local(value) else None
-    if attribute == "class":
-        allowed = CLASSES.get(tag, ())
-        return " ".join(name for name in value.split() if name in allowed) or None
-    return value
-
-
 class PortalPlugin(BasePlugin):
     """Escape front-matter text for the theme; sanitize every page's HTML."""
 
     def __init__(self):
         self.raw: dict[str, list[str]] = {}
-        self.search_index = None
+        self.search_index: Any = None  # Material's SearchIndex, when its search plugin is on (untyped)
         self._nav = None
         self.generated: dict[str, str] = {}
         self.links: dict[str, Path] = {}
@@ -166,6 +81,9 @@ class PortalPlugin(BasePlugin):
         self._link_error: BaseException | None = None
         self.csp = False
         self.with_csp: set[str] = set()  # the HTML files given their policy, as normalised paths
+        # The pages whose content went through the cleaner (site-relative POSIX paths): run_mkdocs
+        # refuses a site with any other HTML file outside sanitize.THEME_PAGES.
+        self.sanitized: set[str] = set()
 
     def on_config(self, config):
         from material.plugins.search.plugin import SearchPlugin
@@ -265,6 +183,7 @@ class PortalPlugin(BasePlugin):
         blocks = self.raw.pop(page.file.src_uri, [])
         html = TOKEN_P.sub(lambda m: blocks[int(m.group(1))], html)
         html = sanitize(html.replace(TEXT_START, MARK).replace(TEXT_END, MARK))
+        self.sanitized.add(page.file.dest_uri)
         _prefix_toc(page.toc)
         if MARK in html:
             before, text, after = html.split(MARK, 2)
@@ -291,7 +210,7 @@ def _prefix_toc(toc) -> None:
     # The sanitizer prefixed every id in the page (an id given by attr_list,
     # say, skips slugify): the table of contents must link to the same ids.
     for entry in toc or ():
-        entry.id = _prefixed(entry.id)
+        entry.id = prefixed(entry.id)
         _prefix_toc(entry.children)
 
 
@@ -308,17 +227,3 @@ def _place(url: str, targets: list[str]) -> str:
             n += 1
         shared.append(str(n))
     return f"{len(folders)}:{','.join(shared)}"
-
-
-def sanitize(html: str) -> str:
-    """``html`` with only allowlisted tags, attributes and URL schemes left."""
-    return _CLEANER.clean(html)
-
-
-# Built once: nh3.clean() rebuilds its allowlists on every call.
-# rel is ours to set (share links open in a new tab); nh3 would add its own.
-# id_prefix prefixes ids before _filter sees them; allowed_classes enforces
-# CLASSES again after it (_filter drops a class attribute left empty).
-_CLEANER = nh3.Cleaner(tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto", "tel"},
-                       link_rel=None, strip_comments=True, id_prefix=ID_PREFIX, attribute_filter=_filter,
-                       allowed_classes=CLASSES)

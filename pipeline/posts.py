@@ -77,7 +77,7 @@ def build_post(item: Item, platform: str, site_url: str) -> Post:
     # image module would load Pillow and libheif into the process with the tokens.
     from pipeline.stage import photo_names, social_photo_url
 
-    photos = [(social_photo_url(item, name), photo.alt) for photo, name in zip(item.photos, photo_names(item))]
+    photos = [(social_photo_url(item, name), photo.alt) for photo, name in zip(item.photos, photo_names(item), strict=True)]
     tags = [t for t in item.meta.get("tags") or [] if isinstance(t, str)]
     return compose_post(platform, site_url, item.url, item.title, str(item.meta.get("caption") or ""), tags, photos)
 

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Callable
 from urllib.parse import quote
 
-from pipeline import schema
+from pipeline import schema, sop
 from pipeline.changes import ADDED, DELETED, MODIFIED, RENAMED, Change, diff_texts, text_at
 from pipeline.config import Config
 from pipeline.errors import UsageError
@@ -67,7 +67,7 @@ def fenced(text: str, info: str = "text") -> str:
 
 def deadline_text(date: dt.date, today: dt.date) -> str:
     """The SOP's H+1 publication deadline of an activity on ``date``, as seen ``today``."""
-    deadline = date + dt.timedelta(days=1)
+    deadline = sop.deadline(date)
     when = format_date(deadline)
     if today < date:
         return f"{when} (kegiatan belum berlangsung: tanggal H masih {(date - today).days} hari lagi)"
@@ -233,7 +233,7 @@ def _item(config: Config, report: Report, item: Item, folder: str, change: Chang
     rows = [
         ("Tanggal kegiatan (H)", format_date(item.date) if item.date else "(tidak valid)"),
         ("Batas terbit (H+1, SOP)", _deadline(item, change, today)),
-        ("Kategori", config.categories.get(category, str(category or "(kosong)"))),
+        ("Kategori", config.categories.get(str(category), str(category or "(kosong)"))),
         ("Lokasi", str(meta.get("location") or "(tidak diisi)")),
         ("Caption", f"{caption} ({len(caption)}/{schema.CAPTION_MAX} karakter)"),
         ("Foto", f"{len(item.photos)} foto layak terbit (minimal {schema.PHOTOS_MIN})"),

@@ -33,8 +33,8 @@ from pipeline.platforms import UNSEARCHABLE, Deferred, Result, clients_from_env
 from pipeline.platforms.http import ApiError, Budget, OutOfTime, Redactor, Uncertain
 from pipeline.posts import NAMES, Post, compose_post
 from pipeline.record import Published
+from pipeline.sop import ATTEMPTING, FAILED, NEEDS_PERSON, PLANNED, POSTED, SETTLED, UNKNOWN
 
-POSTED, FAILED, UNKNOWN, PLANNED, ATTEMPTING = "POSTED", "FAILED", "UNKNOWN", "PLANNED", "ATTEMPTING"
 DEFERRED, SKIPPED, STOPPED = "DITUNDA", "SUDAH", "BERHENTI"
 
 
@@ -49,7 +49,7 @@ class Outcome:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def select(items: list[Published], only: list[str] | None) -> list[tuple[Published, list[str]]]:
@@ -90,7 +90,7 @@ def dry_run(config: Config, chosen, site_url: str, ledger: Ledger | None, out=sy
     for item, platforms in chosen:
         for platform in platforms:
             last = ledger.latest(item.id, platform) if ledger else None
-            if last and last.state in (POSTED, FAILED, UNKNOWN):
+            if last and last.state in SETTLED:
                 continue
             post = post_for(item, platform, site_url)
             count += 1
@@ -134,7 +134,7 @@ class Publisher:
                 last = self.ledger.latest(item.id, platform)
                 if last and last.state == POSTED:
                     continue
-                if last and last.state in (FAILED, UNKNOWN):
+                if last and last.state in NEEDS_PERSON:
                     self.outcomes.append(Outcome(item, platform, last.state, last.message))
                     continue
                 if platform in self.stopped:
@@ -156,7 +156,8 @@ class Publisher:
             if last and last.state == ATTEMPTING and self.settle(item, platform, client, post, last):
                 return
             self.record(item, platform, PLANNED)
-            result, uncertain, attempt = None, None, {}
+            result, uncertain = None, None
+            attempt: dict = {}
 
             def attempting(data: dict) -> None:
                 attempted.append(True)
@@ -178,6 +179,7 @@ class Publisher:
                         self.finish(item, platform, UNKNOWN, message=f"{exc.message}; periksa kanal secara manual")
                         return
             if result is None:
+                assert uncertain is not None  # three uncertain attempts, none found
                 raise uncertain
         except Deferred as exc:
             self.outcomes.append(Outcome(item, platform, DEFERRED, str(exc)))
@@ -248,7 +250,7 @@ def resolve(config: Config, item: Published, platform: str, action: str, url: st
     env = os.environ if env is None else env
     ledger = open_ledger(config, ledger_path, env)
     last = ledger.latest(item.id, platform)
-    if last is None or last.state not in (FAILED, UNKNOWN):
+    if last is None or last.state not in NEEDS_PERSON:
         state = last.state if last else "belum pernah diunggah"
         raise UsageError(f"{NAMES[platform]} untuk {shown(item.name)} berstatus {state}; --resolve hanya untuk "
                          "FAILED atau UNKNOWN.")
@@ -291,7 +293,7 @@ def publish(config: Config, items: list[Published], *, dry: bool = False, only: 
     publisher = Publisher(config, ledger, clients, site, redact, out)
     outcomes = publisher.run(chosen)
     print(redact(table(outcomes)), file=out)
-    bad = [o for o in outcomes if o.state in (FAILED, UNKNOWN, STOPPED)]
+    bad = [o for o in outcomes if o.state in (*NEEDS_PERSON, STOPPED)]
     if bad:
         print(f"{len(bad)} unggahan perlu perhatian (FAILED, UNKNOWN atau {STOPPED}).", file=out)
     return 1 if bad else 0

@@ -67,6 +67,7 @@ def item_id(item: Item) -> str:
 
 def published(config: Config, item: Item, platforms: list[str], photos: list[tuple[str, str]]) -> Published:
     """The record of a checked, built ``item``; ``photos`` are (social JPEG site path, alt) in order."""
+    assert item.date is not None, "only dated items are built and recorded"
     return Published(
         id=item_id(item), path=item.folder.relative_to(config.root).as_posix(), date=item.date.isoformat(),
         url=item.url, title=item.title, caption=str(item.meta.get("caption") or ""),

@@ -19,7 +19,7 @@ def format_report(report: Report, fmt: str = "text") -> str:
         text = json.dumps([p.as_dict() for p in report.problems], ensure_ascii=False, indent=2)
         return text.replace("##[", "##\\u005b")
     if fmt == "github":
-        lines = annotations(report)
+        lines = github_annotations(report)
     else:
         lines = [f"{shown(p.file)}:{p.line}: {SEVERITY_LABEL[p.severity]} [{p.rule}] {shown(p.message)}"
                  for p in report.problems]
@@ -27,7 +27,7 @@ def format_report(report: Report, fmt: str = "text") -> str:
     return "\n".join(lines)
 
 
-def annotations(report: Report) -> list[str]:
+def github_annotations(report: Report) -> list[str]:
     """One ``::error``/``::warning`` workflow command per problem (the PR diff shows them at their line)."""
     return [_annotation(p) for p in report.problems]
 

@@ -96,7 +96,7 @@ def unsafe_url(url: str) -> bool:
     # the scheme ("java&#x09;script:"), so normalise the same way first.
     cleaned = _INVISIBLE.sub("", html.unescape(url)).lower()
     match = _SCHEME.match(cleaned)
-    return bool(match) and match.group(1) not in SAFE_SCHEMES
+    return match is not None and match.group(1) not in SAFE_SCHEMES
 
 
 def mask_code(text: str) -> str:
@@ -171,7 +171,9 @@ def html_findings(markdown: str) -> list[tuple[int, str, str]]:
     findings: list[tuple[int, str, str]] = []
     # Autolinks (<https://...>, <nama@contoh.go.id>) are Markdown, not tags:
     # hide them from the HTML scanner; their URLs are checked below.
-    blank = lambda m: " " * len(m.group(0))
+    def blank(m: re.Match[str]) -> str:
+        return " " * len(m.group(0))
+
     markup = _EMAIL_AUTOLINK.sub(blank, _AUTOLINK.sub(blank, text))
     # A `<` with no `>` after it can never complete a tag, comment or
     # declaration, and HTMLParser rescans to the end for each one (quadratic
@@ -185,7 +187,7 @@ def html_findings(markdown: str) -> list[tuple[int, str, str]]:
     except AssertionError:  # _markupbase on a malformed declaration such as `<![ x`
         findings.append((parser.getpos()[0], "html-tag", _DECLARATION))
     lines = text.split("\n")
-    refs = {}  # reference definitions, for the target of `![alt][ref]`
+    refs: dict[str, str] = {}  # reference definitions, for the target of `![alt][ref]`
     for line in lines:
         ref = _MD_REFDEF.match(line)
         if ref:
@@ -227,7 +229,10 @@ def _attr_list_problems(body: str) -> list[str]:
 
 def _image_target(line: str, refs: dict[str, str]) -> str:
     """The target of the first Markdown image on ``line`` (inline or by reference), for the message."""
-    start = _MD_IMAGE.search(line).end()
+    image = _MD_IMAGE.search(line)
+    if image is None:  # the caller found one: only for the type checker
+        return ""
+    start = image.end()
     close = line.find("]", start)
     if close < 0:
         return ""

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 import unicodedata
 from pathlib import Path
 
 from jinja2 import Environment
 
+from pipeline import sop
 from pipeline.config import Config
 from pipeline.errors import PortalError
 from pipeline.schema import CAPTION_MAX, PHOTOS_MIN, TITLE_MAX, TITLE_MIN
@@ -87,7 +87,7 @@ def new_item(config: Config, title: str, date: dt.date | None = None, category: 
     text = env.from_string(TEMPLATE).render(
         title=title, date=date.isoformat(), category=category, caption_max=CAPTION_MAX,
         photos_min=PHOTOS_MIN, social=", ".join(config.social_default),
-        id=f"{date.isoformat()}-{secrets.token_hex(3)}")
+        id=sop.item_id(folder.name, fresh=True))
     folder.mkdir(parents=True)
     (folder / "index.md").write_text(text, encoding="utf-8")
     return folder / "index.md"

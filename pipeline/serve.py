@@ -23,7 +23,7 @@ from pathlib import Path
 from pipeline import images
 from pipeline.build import CACHE_DIR, STAGE_DIR
 from pipeline.config import Config
-from pipeline.model import Item
+from pipeline.model import Item, Page
 from pipeline.report import format_report
 from pipeline.stage import stage
 from pipeline.validate import Report, check
@@ -54,7 +54,7 @@ class Preview:
         self.config = config
         self.limit = limit
         self.items: dict[Path, Item] = {}
-        self.pages = []
+        self.pages: list[Page] = []
         self.state: dict[Path, tuple] = {}
         self.edited: set[Path] = set()
 

@@ -11,13 +11,11 @@ Articles stay out of the navigation (MkDocs renders the nav into every page).
 
 from __future__ import annotations
 
-import datetime as dt
+import html
 import os
-import posixpath
 import secrets
 import shutil
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,13 +25,12 @@ from markupsafe import Markup
 
 from pipeline import feeds
 from pipeline.config import Config
+from pipeline.entries import MONTHS, Entry, WebPhoto, format_date
 from pipeline.images import Processed
 from pipeline.model import Item, Page
+from pipeline.sanitize import TEXT_KEYS, body_marks
 from pipeline.scaffold import slugify
 
-DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-          "Oktober", "November", "Desember")
 PER_PAGE = 20  # a phone scrolls 20 teasers easily; half the pages for MkDocs to render
 HOME_ITEMS = 10
 SIZES = "(min-width: 76.25em) 45rem, 100vw"
@@ -50,13 +47,9 @@ _env = Environment(loader=PackageLoader("pipeline", "templates"), autoescape=Tru
 MARKER = secrets.token_hex(8)
 RAW_START, RAW_END = f"<!--portal-{MARKER}:raw-->", f"<!--/portal-{MARKER}:raw-->"
 TEXT_START, TEXT_END = f"<!--portal-{MARKER}:text-->", f"<!--/portal-{MARKER}:text-->"
+BODY_START, BODY_END = body_marks(MARKER)
 _env.globals.update(raw_start=Markup(RAW_START), raw_end=Markup(RAW_END),
                     text_start=Markup(TEXT_START), text_end=Markup(TEXT_END))
-
-
-def format_date(date: dt.date) -> str:
-    """A date as Indonesian readers write it: ``Kamis, 20 November 2026``."""
-    return f"{DAYS[date.weekday()]}, {date.day} {MONTHS[date.month - 1]} {date.year}"
 
 
 def relative_url(page_url: str, target: str) -> str:
@@ -76,28 +69,6 @@ def relative_url(page_url: str, target: str) -> str:
         common += 1
     path = "/".join([".."] * (len(base) - common) + parts[common:]) or "."
     return path + "/" if target.endswith("/") or target == "" else path
-
-
-@dataclass
-class WebPhoto:
-    """What a template needs of one photo: site paths of its variants, sizes, alt, credit."""
-
-    alt: str
-    credit: str | None
-    widths: list[tuple[int, str]]
-    fallback: str
-    width: int
-    height: int
-    large: str
-    large_width: int
-    large_height: int
-    thumb: str
-    thumb_width: int
-    thumb_height: int
-    og: str
-    og_bytes: int
-    social: str
-    files: dict[str, str]  # site path -> cache file name
 
 
 def photo_names(item: Item) -> list[str]:
@@ -120,7 +91,7 @@ def social_photo_url(item: Item, name: str) -> str:
 def web_photos(item: Item, processed: dict[Path, Processed]) -> list[WebPhoto]:
     """The item's photos with their staged names (``<article>/foto/<name>-<variant>.<ext>``)."""
     photos = []
-    for photo, name in zip(item.photos, photo_names(item)):
+    for photo, name in zip(item.photos, photo_names(item), strict=True):
         out = processed[photo.path].outputs
         url = {v.name: f"{item.url}foto/{name}-{v.name}.{v.file.rsplit('.', 1)[1]}" for v in out.values()}
         # Several widths collapse to one when the source is small: list each once.
@@ -135,25 +106,9 @@ def web_photos(item: Item, processed: dict[Path, Processed]) -> list[WebPhoto]:
     return photos
 
 
-@dataclass
-class Entry:
-    """An item as lists, feeds and neighbours see it."""
-
-    item: Item
-    url: str
-    title: str
-    date: dt.date
-    date_text: str
-    category: str
-    category_slug: str
-    caption: str
-    photo: WebPhoto | None
-    photos: list[WebPhoto]
-
-
 def stage(config: Config, items: list[Item], pages: list[Page], target: Path | None,
           processed: dict[Path, Processed] | None = None, cache_dir: Path | None = None,
-          link_photos: bool = True) -> tuple[dict[str, str], dict[str, Path]]:
+          link_photos: bool = True, marked: bool = False) -> tuple[dict[str, str], dict[str, Path]]:
     """Render every generated page; return ``(texts, photo links)``, written into ``target`` if given.
 
     ``texts`` maps relative paths to page texts; ``photo links`` maps the site
@@ -164,12 +119,19 @@ def stage(config: Config, items: list[Item], pages: list[Page], target: Path | N
     ``target``: the portal plugin hands the texts to MkDocs as in-memory
     files and links the variants into the finished site. Originals are
     never staged: only the variants made by ``images``.
+
+    ``marked`` stages for an engine without the portal plugin (Zensical):
+    each page's body between ``BODY_START``/``BODY_END`` (what
+    ``sanitize.sanitize_site`` cleans), front-matter text escaped (the
+    plugin's job on MkDocs), and each article as ``<url>index.md``
+    (Zensical resolves relative links in raw HTML against the source file).
     """
     processed = processed or {}
     published = sorted((i for i in items if not i.draft and i.date),
                        key=lambda i: (i.date, i.slug), reverse=True)
     entries = []
     for item in published:
+        assert item.date is not None  # only dated items are published (filtered above)
         photos = web_photos(item, processed) if item.photos and all(p.path in processed for p in item.photos) \
             else []
         slug = item.meta["category"]
@@ -179,21 +141,45 @@ def stage(config: Config, items: list[Item], pages: list[Page], target: Path | N
 
     files: dict[str, str] = {}
     links: dict[str, Path] = {}
+    published_urls = {f"{entry.url.rstrip('/')}.md" for entry in entries}
     for index, entry in enumerate(entries):
         newer = entries[index - 1] if index > 0 else None
         older = entries[index + 1] if index + 1 < len(entries) else None
         files[f"{entry.url.rstrip('/')}.md"] = render_article(config, entry, newer, older)
         for photo in entry.photos:
+            assert cache_dir is not None, "processed photos come with the cache that holds them"
             for site_path, cached in photo.files.items():
                 links[site_path] = cache_dir / cached
 
     files.update(render_lists(config, entries))
     for page in pages:
         files[f"{page.name}.md"] = render_page(page)
+    if marked:
+        files = {_article_index(name, published_urls): _mark(text) if name.endswith(".md") else text
+                 for name, text in files.items()}
     files.update(feeds.render(config, entries))
     if target is not None:
         write_tree(target, files, links if link_photos else {})
     return files, links
+
+
+def _article_index(name: str, articles: set[str]) -> str:
+    return name[: -len(".md")] + "/index.md" if name in articles else name
+
+
+def _mark(text: str) -> str:
+    """A staged page with its front-matter text escaped and its body between the body markers."""
+    head, body = "", text
+    if text.startswith("---\n"):
+        end = text.index("\n---\n", 4)
+        meta = yaml.safe_load(text[4:end]) or {}
+        for key in TEXT_KEYS:
+            if isinstance(meta.get(key), str):
+                meta[key] = html.escape(meta[key])
+        if hasattr(meta.get("date"), "isoformat"):  # YAML read the ISO text as a datetime: write it back as it was
+            meta["date"] = meta["date"].isoformat()
+        head, body = f"---\n{_front_matter(**meta)}\n---\n", text[end + 5:]
+    return f"{head}\n{BODY_START}\n\n{body}\n\n{BODY_END}\n"
 
 
 def write_tree(target: Path, files: dict[str, str], links: dict[str, Path] | None = None) -> None:
@@ -257,6 +243,7 @@ def _helpers(page_url: str) -> dict:
 def render_article(config: Config, entry: Entry, newer: Entry | None = None, older: Entry | None = None) -> str:
     """One news article: title, details, lead photo, narrative, gallery, tags, share links, neighbours."""
     item, meta = entry.item, entry.item.meta
+    assert item.doc is not None, "only items that were read are staged"
     absolute = config.site_url.rstrip("/") + "/" + entry.url if config.site_url else entry.url
     extra = {"image": entry.photo.og, "image_alt": entry.photo.alt} if entry.photo else {}
     head = _front_matter(title=entry.title, description=entry.caption, date=entry.date.isoformat(),
@@ -333,6 +320,7 @@ def render_lists(config: Config, entries: list[Entry]) -> dict[str, str]:
 
 def render_page(page: Page) -> str:
     """A static page, with its title in standard front-matter."""
+    assert page.doc is not None, "only pages that were read are staged"
     meta = {"title": page.title}
     if page.doc.meta.get("description"):
         meta["description"] = page.doc.meta["description"]

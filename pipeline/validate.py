@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
 import os
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable, Iterator
+from typing import Any
 
-from pipeline import images, schema
+from pipeline import images, schema, sop
 from pipeline.config import PLATFORMS, Config, Limits
 from pipeline.content import ITEM_FOLDER, YEAR, Content, discover, read_item, read_page, rel
 from pipeline.errors import UsageError
@@ -81,7 +81,7 @@ def check(config: Config, paths: Iterable[str | Path] = (), today: dt.date | Non
     report = Report()
     report.problems.extend(p for p in content.problems if scope.covers(config.root / p.file))
 
-    # Decoding every photo is the slowest rule: remember results by file stat.
+    # Decoding every photo is the slowest rule: remember results by content hash.
     inspect = images.InspectMemo(config.root / INSPECT_CACHE)
     slugs: dict[str, list[Item]] = defaultdict(list)
     ids: dict[str, list[Item]] = defaultdict(list)
@@ -153,7 +153,7 @@ def _problem(item_or_file: Item | Page | str, line: int, rule: str, message: str
 # --------------------------------------------------------------------------- items
 
 def check_item(item: Item, config: Config, today: dt.date, listing: list[str],
-               inspect=images.inspect, nested: list[str] = ()) -> list[Problem]:
+               inspect=images.inspect, nested: Sequence[str] = ()) -> list[Problem]:
     """Every problem of one news item (reading, schema, SOP, content, safety).
 
     ``inspect`` decodes a photo for integrity; ``check`` passes a memoised one.
@@ -171,6 +171,7 @@ def check_item(item: Item, config: Config, today: dt.date, listing: list[str],
     problems.extend(_category_rules(item, doc, meta.get("category"), config))
     problems.extend(_tags_rules(item, doc, meta.get("tags")))
     problems.extend(_text_rules(item, doc, ("location",), meta.get("location"), "location"))
+    problems.extend(_length_rule(item, doc, ("location",), meta.get("location"), ""))
     problems.extend(_caption_rules(item, doc, meta.get("caption")))
     problems.extend(_social_rules(item, doc, meta.get("social")))
     problems.extend(_id_rules(item, doc, meta.get("id")))
@@ -253,6 +254,26 @@ def _nfc_len(value: str) -> int:
     return len(unicodedata.normalize("NFC", value.strip()))
 
 
+# What a short text needs to say, for the fix of `text-too-long`.
+_TEXT_GIST = {
+    "location": "cukup nama tempatnya",
+    "alt": "cukup siapa, sedang apa, di mana (media sosial memotong alt yang lebih panjang tanpa pemberitahuan)",
+    "credit": "cukup nama fotografer atau unitnya",
+}
+
+
+def _length_rule(owner, doc: Document, path: tuple, value: Any, whose: str) -> Iterator[Problem]:
+    # The limit of the short texts (location, alt, credit): X cut a
+    # 10,000-character alt text silently, where no reviewer saw it.
+    if not isinstance(value, str):
+        return
+    length = _nfc_len(value)
+    if length > sop.TEXT_MAX:
+        yield _problem(owner, doc.line_of(*path), "text-too-long",
+                       f"`{path[-1]}`{whose} berisi {length} karakter; paling banyak {sop.TEXT_MAX} karakter. "
+                       f"Pendekkan {length - sop.TEXT_MAX} karakter: {_TEXT_GIST[path[-1]]}.")
+
+
 def _title_rules(item, doc, title) -> Iterator[Problem]:
     if not isinstance(title, str) or not title.strip():
         return
@@ -294,12 +315,12 @@ def _date_rules(item: Item, doc: Document, value: Any, today: dt.date, config: C
     item.date = date
     if date > today:
         yield _problem(item, line, "date-future",
-                       f"Tanggal kegiatan {date.isoformat()} ada di masa depan (hari ini {today.isoformat()} WIB). "
-                       "Isi `date` dengan hari kegiatan berlangsung (hari H).")
-    elif today > date + dt.timedelta(days=1):
+                       f"Tanggal kegiatan {date.isoformat()} ada di masa depan (hari ini {today.isoformat()} "
+                       f"{sop.zone_name(config.timezone)}). Isi `date` dengan hari kegiatan berlangsung (hari H).")
+    elif sop.is_late(date, today):
         yield _problem(item, line, "date-late",
                        f"Kegiatan tanggal {date.isoformat()} (H) diperiksa pada {today.isoformat()}, lewat dari "
-                       f"H+1 ({(date + dt.timedelta(days=1)).isoformat()}). SOP meminta berita terbit paling "
+                       f"H+1 ({sop.deadline(date).isoformat()}). SOP meminta berita terbit paling "
                        "lambat H+1; berita tetap boleh terbit, sebutkan alasan keterlambatan di pull request.",
                        WARNING)
     if item.folder_date and item.folder_date != date.isoformat():
@@ -364,17 +385,17 @@ def _caption_rules(item, doc, caption) -> Iterator[Problem]:
     yield from _template_rule(item, doc.line_of("caption"), "Caption", caption, "caption")
     yield from _text_rules(item, doc, ("caption",), caption, "caption")
     length = _nfc_len(caption)
-    if length > schema.CAPTION_MAX:
+    if length > sop.CAPTION_MAX:
         yield _problem(item, doc.line_of("caption"), "caption-too-long",
-                       f"Caption berisi {length} karakter; SOP membatasi {schema.CAPTION_MAX} karakter. "
-                       f"Pendekkan {length - schema.CAPTION_MAX} karakter.")
+                       f"Caption berisi {length} karakter; SOP membatasi {sop.CAPTION_MAX} karakter. "
+                       f"Pendekkan {length - sop.CAPTION_MAX} karakter.")
 
 
 def _id_rules(item, doc, value) -> Iterator[Problem]:
     if isinstance(value, str) and not re.fullmatch(schema.ID_PATTERN, value):
         yield _problem(item, doc.line_of("id"), "id-format",
                        f"`id` `{_shown(value)}` tidak sah: pakai 6–64 huruf kecil, angka dan tanda hubung, misalnya "
-                       f"`id: {item.folder.name[:10]}-{_suggest_id(item)}`. Id yang sudah terbit jangan diubah.")
+                       f"`id: {sop.item_id(item.folder.name)}`. Id yang sudah terbit jangan diubah.")
 
 
 def _social_rules(item, doc, social) -> Iterator[Problem]:
@@ -397,21 +418,21 @@ def _social_rules(item, doc, social) -> Iterator[Problem]:
 # --------------------------------------------------------------------------- photos
 
 def _photo_rules(item: Item, doc: Document, photos: Any, listing: list[str], inspect,
-                 nested: list[str] = ()) -> Iterator[Problem]:
+                 nested: Sequence[str] = ()) -> Iterator[Problem]:
     line = doc.line_of("photos")
     if photos is None or photos == "":
         photos = []
     if not isinstance(photos, list):
         return  # key-type already said so
     count = len(photos)
-    if count < schema.PHOTOS_MIN:
+    if count < sop.PHOTOS_MIN:
         yield _problem(item, line, "photos-count",
-                       f"Berita memiliki {count} foto; SOP mewajibkan minimal {schema.PHOTOS_MIN} foto kegiatan. "
-                       f"Tambahkan {schema.PHOTOS_MIN - count} foto ke folder berita dan daftarkan di `photos:`.")
-    elif count > schema.PHOTOS_MAX:
+                       f"Berita memiliki {count} foto; SOP mewajibkan minimal {sop.PHOTOS_MIN} foto kegiatan. "
+                       f"Tambahkan {sop.PHOTOS_MIN - count} foto ke folder berita dan daftarkan di `photos:`.")
+    elif count > sop.PHOTOS_MAX:
         yield _problem(item, line, "photos-count",
-                       f"Berita memiliki {count} foto; paling banyak {schema.PHOTOS_MAX}. "
-                       f"Pilih {schema.PHOTOS_MAX} foto terbaik dan hapus sisanya dari `photos:`.")
+                       f"Berita memiliki {count} foto; paling banyak {sop.PHOTOS_MAX}. "
+                       f"Pilih {sop.PHOTOS_MAX} foto terbaik dan hapus sisanya dari `photos:`.")
 
     names = set(listing)
     lowered = {n.lower(): n for n in listing}
@@ -429,6 +450,7 @@ def _photo_rules(item: Item, doc: Document, photos: Any, listing: list[str], ins
         yield from _key_rules(item, doc, path, entry, schema.PHOTO_KEYS, where)
         for key in ("alt", "credit"):
             yield from _text_rules(item, doc, path + (key,), entry.get(key), key, markup=False)
+            yield from _length_rule(item, doc, path + (key,), entry.get(key), f" {where}")
         file = entry.get("file")
         if not isinstance(file, str) or not file:
             continue
@@ -645,15 +667,12 @@ def _duplicate_id(item: Item, ids: dict[str, list[Item]], root: Path) -> Iterato
     item_id = item.meta.get("id") if item.doc else None
     others = [o for o in ids.get(item_id, []) if o is not item] if isinstance(item_id, str) else []
     if others:
+        assert item.doc is not None  # the id was read from it
         names = ", ".join(rel(o.folder, root) for o in others)
         yield _problem(item, item.doc.line_of("id"), "id-duplicate",
                        f"`id: {item_id}` juga dipakai oleh {names}. Setiap berita harus punya id sendiri; berita "
                        "yang disalin ikut menyalin id-nya. Ganti id berita yang belum terbit, misalnya "
-                       f"`id: {item.folder.name[:10]}-{_suggest_id(item)}`.")
-
-
-def _suggest_id(item: Item) -> str:
-    return hashlib.sha256(item.folder.name.encode()).hexdigest()[:6]
+                       f"`id: {sop.item_id(item.folder.name)}`.")
 
 
 def _duplicate_slug(item: Item, same: list[Item], root: Path) -> Iterator[Problem]:

@@ -75,7 +75,10 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
 
     def _host_allowed(self) -> bool:
         host = (self.headers.get("Host") or "").lower()
-        port = self.server.server_address[1]
+        address = self.server.server_address
+        if not isinstance(address, tuple):  # an AF_UNIX socket: never served here
+            return False
+        port = address[1]
         return host in {f"{HOST}:{port}", f"localhost:{port}"}
 
     def _resolve(self, url_path: str) -> Path | None:

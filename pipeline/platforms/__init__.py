@@ -10,22 +10,10 @@ when the platform cannot tell (Telegram bots cannot read a channel's history).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+# Re-exported: the interface of the clients, as ``publish`` imports it.
+from pipeline.platforms.base import UNSEARCHABLE, Deferred, Result
 
-UNSEARCHABLE = object()
-
-
-@dataclass
-class Result:
-    """A post that exists: its id and public URL on the platform."""
-
-    remote_id: str
-    url: str
-    data: dict = field(default_factory=dict)
-
-
-class Deferred(Exception):
-    """Not now, not an error: e.g. Instagram's daily publishing limit is used up."""
+__all__ = ["UNSEARCHABLE", "Deferred", "Result", "clients_from_env"]
 
 
 def clients_from_env(env, redact, budget, only=None):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from pipeline.platforms import Result
+from pipeline.platforms.base import Result
 from pipeline.platforms.http import ApiError, Transport, json_body
 
 PLATFORM, NAME = "facebook", "Facebook"

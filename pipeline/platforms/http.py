@@ -21,6 +21,7 @@ import json
 import random
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -72,8 +73,8 @@ class Budget:
     """The time a run may spend waiting on retries (``portal publish`` gives one per run)."""
 
     seconds: float = 600.0
-    clock: object = time.monotonic
-    sleep: object = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
 
     def __post_init__(self):
         self.deadline = self.clock() + self.seconds

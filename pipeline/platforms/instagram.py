@@ -10,7 +10,7 @@ carousel container is what the ledger remembers: ``PUBLISHED`` means done,
 
 from __future__ import annotations
 
-from pipeline.platforms import Deferred, Result
+from pipeline.platforms.base import Deferred, Result
 from pipeline.platforms.facebook import GraphTransport
 from pipeline.platforms.http import ApiError
 

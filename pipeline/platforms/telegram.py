@@ -8,7 +8,7 @@ person to look at, never a second album.
 
 from __future__ import annotations
 
-from pipeline.platforms import UNSEARCHABLE, Result
+from pipeline.platforms.base import UNSEARCHABLE, Result
 from pipeline.platforms.http import ApiError, Transport, Uncertain, json_body
 
 PLATFORM, NAME = "telegram", "Telegram"

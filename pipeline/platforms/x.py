@@ -9,7 +9,7 @@ recent posts (X shortens links; ``entities.urls[].expanded_url`` keeps them).
 
 from __future__ import annotations
 
-from pipeline.platforms import Result
+from pipeline.platforms.base import Result
 from pipeline.platforms.http import ApiError, Transport, json_body
 
 PLATFORM, NAME = "x", "X"
