@@ -21,7 +21,7 @@ import base64
 import hashlib
 import os
 import re
-from collections.abc import Set
+from collections.abc import Iterable, Set
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,17 +54,42 @@ _ATTR = re.compile(r"""(?<![\w-])(type|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'
 _HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
 _HTML = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
 _META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
+_META_CONTENT = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+_HASH_SOURCE = re.compile(r"'sha(256|384|512)-[A-Za-z0-9+/]+={0,2}'")
 
 
-def policy_for(html: str) -> str:
-    """The Content-Security-Policy of the page ``html``: the site's own resources, its inline scripts by hash."""
+def policy_for(html: str, style_hashes: Iterable[str] = ()) -> str:
+    """The Content-Security-Policy of the page ``html``: the site's own resources, its inline scripts by hash.
+
+    ``style_hashes`` (``'sha256-...'``) are inline styles an engine's
+    JavaScript adds at run time (Zensical's search dialog), which no page
+    text shows.
+    """
     hashes = [_hash(body) for attributes, body in _SCRIPT.findall(html) if _runs_inline(attributes)]
+    extra = {"script-src": list(dict.fromkeys(hashes)), "style-src": list(dict.fromkeys(style_hashes))}
     parts = []
     for name, value in DIRECTIVES:
-        if name == "script-src" and hashes:
-            value = " ".join([value, *dict.fromkeys(hashes)])  # once each, in page order
+        if extra.get(name):
+            value = " ".join([value, *extra[name]])  # once each, in page order
         parts.append(f"{name} {value}")
     return "; ".join(parts)
+
+
+def declared_style_hashes(html: str) -> tuple[str, ...]:
+    """The ``'sha256-...'`` sources of ``style-src`` in the page's own policy meta, and nothing else.
+
+    ``portal view`` sends a page's policy as a header computed from the page
+    itself; the run-time styles it cannot see come from the meta the build
+    wrote, limited to hashes (a ``'unsafe-inline'`` or a host there is ignored).
+    """
+    match = _META_CONTENT.search(html)
+    if not match:
+        return ()
+    for directive in match.group(1).split(";"):
+        name, _, sources = directive.strip().partition(" ")
+        if name == "style-src":
+            return tuple(s for s in sources.split() if _HASH_SOURCE.fullmatch(s))
+    return ()
 
 
 def meta_tag(policy: str) -> str:
@@ -72,10 +97,10 @@ def meta_tag(policy: str) -> str:
     return f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
 
 
-def add_meta(html: str) -> str:
+def add_meta(html: str, style_hashes: Iterable[str] = ()) -> str:
     """``html`` with its policy as the first element of ``<head>`` (an earlier one replaced)."""
     html = _META.sub("", html, count=1)
-    tag = meta_tag(policy_for(html))
+    tag = meta_tag(policy_for(html, style_hashes))
     match = _HEAD.search(html) or _HTML.search(html)
     at = match.end() if match else 0
     return html[:at] + tag + html[at:]

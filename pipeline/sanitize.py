@@ -244,10 +244,7 @@ def sanitize_site(site_dir: Path, marker: str, style_hashes: tuple[str, ...] = (
             head, searched, tail = body.split(mark)
             body = head + searched + tail
             texts[rel] = searched
-        page = csp.add_meta(before + body + after)
-        if style_hashes:  # the policy is the first "style-src" of the page: add_meta put it first in <head>
-            page = page.replace("style-src 'self';", f"style-src 'self' {' '.join(style_hashes)};", 1)
-        out[rel] = page
+        out[rel] = csp.add_meta(before + body + after, style_hashes)
     if problems:
         raise PortalError("Build ditolak: halaman berikut tidak bisa disaring dengan aman; situs lama "
                           "tidak diubah:\n" + "\n".join(f"  - {p}" for p in problems))

@@ -100,7 +100,8 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
         ctype = TYPES.get(file.suffix.lower(), "application/octet-stream")
         extra = {}
         if file.suffix.lower() == ".html":
-            policy = csp.policy_for(data.decode("utf-8", "replace"))
+            text = data.decode("utf-8", "replace")
+            policy = csp.policy_for(text, csp.declared_style_hashes(text))
             extra["Content-Security-Policy"] = f"{policy}; {HEADER_ONLY}"
         self._send(status, ctype, data, body, extra)
 

@@ -136,3 +136,20 @@ def test_not_a_site_is_said_plainly(tmp_path):
     result = subprocess.run([sys.executable, "-m", "pipeline", "view", "kosong"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 1 and result.stderr.startswith("Galat: kosong tidak berisi index.html")
+
+
+def test_run_time_styles_the_build_declared_by_hash_are_kept_and_nothing_else(site, url):
+    """Zensical's search dialog adds an inline style at run time: the page's meta lists its hash.
+
+    The header takes only hash sources from that meta: a lax source in it
+    (``'unsafe-inline'``, another host) never reaches the header.
+    """
+    style = "'sha256-NwSx/R2V/U4jnW0Tq5pQ53Y/rzPVJ4dqE7D6UTA/J1k='"
+    meta = ('<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; '
+            f"style-src 'self' {style} 'unsafe-inline' https://cdn.contoh.com; img-src *\">")
+    page = PAGE.replace("<head>", "<head>" + meta, 1)
+    (site / "profil/index.html").write_text(page, encoding="utf-8")
+    header = requests.get(url + "profil/", timeout=10).headers["Content-Security-Policy"]
+    assert header == csp.policy_for(page, (style,)) + "; frame-ancestors 'none'"
+    assert f"style-src 'self' {style};" in header
+    assert "unsafe-inline" not in header and "cdn.contoh.com" not in header and "img-src 'self' data:" in header
