@@ -373,7 +373,7 @@ def test_cmyk_jpeg_with_synthetic_profile_uses_the_profile(tmp_path):
 def test_cmyk_jpeg_with_system_profile(tmp_path):
     if not system_icc("CMYK"):
         missing_tool("no CMYK ICC profile installed under /usr/share/color/icc "
-                     "(apt-get install icc-profiles-free) or ghostscript")
+                     "or /usr/share/color/icc/ghostscript (apt-get install libgs-common)")
     profile_path = system_icc("CMYK")[0]
     icc = profile_path.read_bytes()
     colours = list(CMYK_PATCHES.values())
