@@ -331,6 +331,33 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
 
 
+def require_playwright():
+    """Playwright's sync API, once Chromium and Playwright are known to be here (else skip, or fail under CI)."""
+    if not CHROMIUM.is_file():
+        missing_tool(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
+    try:
+        import playwright.sync_api as playwright_api
+    except ImportError:
+        missing_tool("Playwright for Python not installed (pip install -e '.[test]')")
+    return playwright_api
+
+
+# Shared by the browser modules (they load this file with ``pytest_plugins``);
+# each module provides its own ``site`` fixture.
+@pytest.fixture(scope="module")
+def base_url(site):
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with require_playwright().sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
 # Added to a context before any page loads: init scripts run outside the page's CSP.
 CSP_WATCH = """window.__portalCsp = [];
 document.addEventListener('securitypolicyviolation', e => window.__portalCsp.push(

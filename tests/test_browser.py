@@ -26,17 +26,13 @@ import pytest
 
 pytest.register_assert_rewrite("browser_support")
 from browser_support import (  # noqa: E402 - after register_assert_rewrite
-    AXE, CHROMIUM, CSP_WATCH, DESKTOP, PHONE, SITE_URL, Watch, csp_violations, failed, launch, mentions,
-    missing_tool, sample_items, sample_site, save_screenshot, screenshot_path, scroll_to_bottom, serve)
+    AXE, CSP_WATCH, DESKTOP, PHONE, SITE_URL, Watch, csp_violations, failed, mentions,
+    missing_tool, require_playwright, sample_items, sample_site, save_screenshot, screenshot_path,
+    scroll_to_bottom)
 
 pytest_plugins = ["browser_support"]  # the screenshot-on-failure hook
 
-if not CHROMIUM.is_file():
-    missing_tool(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
-try:
-    import playwright.sync_api as playwright_api
-except ImportError:
-    missing_tool("Playwright for Python not installed (pip install -e '.[test]')")
+playwright_api = require_playwright()
 expect = playwright_api.expect
 
 SITE_NAME = "Portal Informasi DPRD Kabupaten Contoh"
@@ -67,20 +63,6 @@ def site(project):
 @pytest.fixture(scope="module")
 def items(project):
     return sample_items(project / "content")
-
-
-@pytest.fixture(scope="module")
-def base_url(site):
-    with serve(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 class Tab:

@@ -25,17 +25,12 @@ import pytest
 
 pytest.register_assert_rewrite("browser_support")
 from browser_support import (  # noqa: E402 - after register_assert_rewrite
-    CHROMIUM, CSP_WATCH, PHONE, Watch, build_unchecked, csp_violations, failed, hostile_project, launch,
-    missing_tool, save_screenshot, screenshot_path, serve)
+    CSP_WATCH, PHONE, Watch, build_unchecked, csp_violations, failed, hostile_project, require_playwright,
+    save_screenshot, screenshot_path)
 
 pytest_plugins = ["browser_support"]  # the screenshot-on-failure hook
 
-if not CHROMIUM.is_file():
-    missing_tool(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
-try:
-    import playwright.sync_api as playwright_api
-except ImportError:
-    missing_tool("Playwright for Python not installed (pip install -e '.[test]')")
+playwright_api = require_playwright()
 expect = playwright_api.expect
 
 WORD = "penyusupan"  # in every hostile narrative: the search must find them all
@@ -76,20 +71,6 @@ CONTENT_IDS = "() => [...document.querySelectorAll('.md-content [id]')].map(e =>
 def site(tmp_path_factory):
     project = hostile_project(tmp_path_factory.mktemp("clobber"), NARRATIVES, extensions=("attr_list",))
     return build_unchecked(project)
-
-
-@pytest.fixture(scope="module")
-def base_url(site):
-    with serve(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
