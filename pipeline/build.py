@@ -75,12 +75,13 @@ def build(config: Config, site_dir: Path | None = None, engine: str | None = Non
 
 def _published(config: Config, items, variants: dict[str, Path]) -> list[record.Published]:
     """What ``portal publish`` will post, taken from what this build puts on the site."""
+    from pipeline import urls
     from pipeline.posts import platforms_of
-    from pipeline.stage import photo_names, social_photo_url
 
     out = []
     for item in sorted((i for i in items if not i.draft and i.date), key=lambda i: (i.date, i.rel)):
-        photos = [(social_photo_url(item, name), photo.alt) for photo, name in zip(item.photos, photo_names(item), strict=True)]
+        photos = [(urls.social_photo(item.url, name), photo.alt)
+                  for photo, name in zip(item.photos, urls.photo_names(item.photos), strict=True)]
         missing = [path for path, _ in photos if path not in variants]
         if missing:  # a bug, not a content problem: the posts would link photos the site lacks
             raise PortalError(f"Foto media sosial tidak ada di situs: {', '.join(map(shown, missing))}")

@@ -11,16 +11,13 @@ import json
 from email.utils import format_datetime
 from xml.etree import ElementTree as ET
 
+from pipeline import urls
 from pipeline.config import Config
 from pipeline.entries import Entry
 
 FEED_ITEMS = 20
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 ATOM_NS = "http://www.w3.org/2005/Atom"
-
-
-def _absolute(config: Config, path: str) -> str:
-    return (config.site_url.rstrip("/") + "/" if config.site_url else "/") + path
 
 
 def _published(config: Config, date: dt.date) -> dt.datetime:
@@ -31,8 +28,8 @@ def _published(config: Config, date: dt.date) -> dt.datetime:
 def render(config: Config, entries: list[Entry]) -> dict[str, str]:
     """``feed.xml``, ``feed.json`` and ``robots.txt`` for the latest ``entries``."""
     latest = entries[:FEED_ITEMS]
-    return {"feed.xml": rss(config, latest), "feed.json": json_feed(config, latest),
-            "robots.txt": f"User-agent: *\nAllow: /\n\nSitemap: {_absolute(config, 'sitemap.xml')}\n"}
+    return {urls.RSS_FEED: rss(config, latest), urls.JSON_FEED: json_feed(config, latest),
+            urls.ROBOTS: f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(config, urls.SITEMAP)}\n"}
 
 
 def rss(config: Config, entries: list[Entry]) -> str:
@@ -41,16 +38,16 @@ def rss(config: Config, entries: list[Entry]) -> str:
     ET.register_namespace("atom", ATOM_NS)
     root = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(root, "channel")
-    for tag, text in (("title", config.site_name), ("link", _absolute(config, "")),
+    for tag, text in (("title", config.site_name), ("link", urls.absolute(config, urls.HOME)),
                       ("description", f"Berita terbaru {config.site_name}"), ("language", "id")):
         ET.SubElement(channel, tag).text = text
-    ET.SubElement(channel, f"{{{ATOM_NS}}}link", {"href": _absolute(config, "feed.xml"), "rel": "self",
+    ET.SubElement(channel, f"{{{ATOM_NS}}}link", {"href": urls.absolute(config, urls.RSS_FEED), "rel": "self",
                                                   "type": "application/rss+xml"})
     if entries:
         ET.SubElement(channel, "lastBuildDate").text = format_datetime(_published(config, entries[0].date))
     for entry in entries:
         node = ET.SubElement(channel, "item")
-        url = _absolute(config, entry.url)
+        url = urls.absolute(config, entry.url)
         ET.SubElement(node, "title").text = entry.title
         ET.SubElement(node, "link").text = url
         ET.SubElement(node, "guid", {"isPermaLink": "true"}).text = url
@@ -58,7 +55,7 @@ def rss(config: Config, entries: list[Entry]) -> str:
         ET.SubElement(node, "category").text = entry.category
         ET.SubElement(node, "pubDate").text = format_datetime(_published(config, entry.date))
         if entry.photo:
-            image = _absolute(config, entry.photo.og)
+            image = urls.absolute(config, entry.photo.og)
             ET.SubElement(node, "enclosure", {"url": image, "type": "image/jpeg",
                                               "length": str(entry.photo.og_bytes)})
             media = ET.SubElement(node, f"{{{MEDIA_NS}}}content", {"url": image, "medium": "image",
@@ -73,14 +70,14 @@ def json_feed(config: Config, entries: list[Entry]) -> str:
     """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
     items = []
     for entry in entries:
-        item = {"id": _absolute(config, entry.url), "url": _absolute(config, entry.url), "title": entry.title,
+        item = {"id": urls.absolute(config, entry.url), "url": urls.absolute(config, entry.url), "title": entry.title,
                 "summary": entry.caption, "content_text": entry.caption,
                 "date_published": _published(config, entry.date).isoformat(),
                 "tags": list(entry.item.meta.get("tags") or [])}
         if entry.photo:
-            item["image"] = _absolute(config, entry.photo.og)
+            item["image"] = urls.absolute(config, entry.photo.og)
         items.append(item)
     feed = {"version": "https://jsonfeed.org/version/1.1", "title": config.site_name,
-            "home_page_url": _absolute(config, ""), "feed_url": _absolute(config, "feed.json"),
+            "home_page_url": urls.absolute(config, urls.HOME), "feed_url": urls.absolute(config, urls.JSON_FEED),
             "language": "id", "items": items}
     return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"

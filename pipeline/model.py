@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline import urls
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -99,7 +101,7 @@ class Item:
     @property
     def url(self) -> str:
         """Site path of the article, stable across rebuilds."""
-        return f"berita/{self.folder_date[:4]}/{self.slug}/"
+        return urls.article(self.folder_date[:4], self.slug)
 
 
 @dataclass

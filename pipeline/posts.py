@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from pipeline import urls
 from pipeline.config import PLATFORMS, Config
 from pipeline.model import Item
 
@@ -62,7 +63,7 @@ def platforms_of(item: Item, config: Config) -> list[str]:
 
 def article_url(item: Item, site_url: str) -> str:
     """The public URL of ``item``'s article on the site at ``site_url``."""
-    return site_url.rstrip("/") + "/" + item.url
+    return urls.absolute(site_url, item.url)
 
 
 def build_posts(item: Item, config: Config, site_url: str | None = None) -> list[Post]:
@@ -73,11 +74,8 @@ def build_posts(item: Item, config: Config, site_url: str | None = None) -> list
 
 def build_post(item: Item, platform: str, site_url: str) -> Post:
     """What ``platform`` receives for ``item`` (photos in their order, at most the platform's count)."""
-    # Imported here: `portal publish` composes posts without the stage, whose
-    # image module would load Pillow and libheif into the process with the tokens.
-    from pipeline.stage import photo_names, social_photo_url
-
-    photos = [(social_photo_url(item, name), photo.alt) for photo, name in zip(item.photos, photo_names(item), strict=True)]
+    photos = [(urls.social_photo(item.url, name), photo.alt)
+              for photo, name in zip(item.photos, urls.photo_names(item.photos), strict=True)]
     tags = [t for t in item.meta.get("tags") or [] if isinstance(t, str)]
     return compose_post(platform, site_url, item.url, item.title, str(item.meta.get("caption") or ""), tags, photos)
 
@@ -88,9 +86,8 @@ def compose_post(platform: str, site_url: str, path: str, title: str, caption: s
 
     ``portal publish`` calls it with what the build recorded, ``build_post`` with a checked item.
     """
-    site = site_url.rstrip("/")
-    url = f"{site}/{path}"
-    chosen = tuple(Photo(f"{site}/{photo}", alt) for photo, alt in photos)[:MAX_PHOTOS[platform]]
+    url = urls.absolute(site_url, path)
+    chosen = tuple(Photo(urls.absolute(site_url, photo), alt) for photo, alt in photos)[:MAX_PHOTOS[platform]]
     title, caption = _clean(title), _clean(caption)
     compose, measure = _FORMATS[platform]
     text, shortened = fit(lambda t, c: compose(t, c, url, tags), measure, LIMITS[platform], title, caption)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import requests
 
+from pipeline import urls
 from pipeline.actions import shown
 from pipeline.config import Config
 from pipeline.errors import PortalError, UsageError
@@ -141,7 +142,7 @@ class Publisher:
                     self.outcomes.append(Outcome(item, platform, STOPPED, self.stopped[platform]))
                     continue
                 if live is None:
-                    live = is_live(f"{self.site_url.rstrip('/')}/{item.url}", self.session)
+                    live = is_live(urls.absolute(self.site_url, item.url), self.session)
                 if not live:
                     self.outcomes.append(Outcome(item, platform, DEFERRED, "artikel belum tayang di situs"))
                     continue

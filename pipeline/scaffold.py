@@ -7,8 +7,6 @@ photos of the activity, which no template can do for them.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from pathlib import Path
 
 from jinja2 import Environment
@@ -17,8 +15,7 @@ from pipeline import sop
 from pipeline.config import Config
 from pipeline.errors import PortalError
 from pipeline.schema import CAPTION_MAX, PHOTOS_MIN, TITLE_MAX, TITLE_MIN
-
-SLUG_MAX = 60
+from pipeline.urls import slugify
 
 TEMPLATE = """\
 ---
@@ -47,15 +44,6 @@ bagi masyarakat. Gunakan bahasa yang lugas dan kalimat yang pendek, sebutkan
 jabatan (bukan hanya nama), dan periksa kembali ejaan sebelum mengajukan
 pull request.
 """
-
-
-def slugify(text: str, limit: int = SLUG_MAX) -> str:
-    """ASCII slug of ``text``: ``"Rapat Paripurna APBD 2027"`` -> ``"rapat-paripurna-apbd-2027"``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > limit:
-        slug = slug[:limit].rsplit("-", 1)[0]  # never cut a word in half
-    return slug
 
 
 def _yaml_string(value: str) -> str:

@@ -23,13 +23,13 @@ import yaml
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
-from pipeline import feeds
+from pipeline import feeds, urls
 from pipeline.config import Config
 from pipeline.entries import MONTHS, Entry, WebPhoto, format_date
 from pipeline.images import Processed
 from pipeline.model import Item, Page
 from pipeline.sanitize import TEXT_KEYS, body_marks
-from pipeline.scaffold import slugify
+from pipeline.urls import relative as relative_url  # noqa: F401 (re-exported: tests and callers use the old name)
 
 PER_PAGE = 20  # a phone scrolls 20 teasers easily; half the pages for MkDocs to render
 HOME_ITEMS = 10
@@ -52,48 +52,12 @@ _env.globals.update(raw_start=Markup(RAW_START), raw_end=Markup(RAW_END),
                     text_start=Markup(TEXT_START), text_end=Markup(TEXT_END))
 
 
-def relative_url(page_url: str, target: str) -> str:
-    """``target`` (a site path such as ``berita/2026/x/``) as seen from the page at ``page_url``.
-
-    Both are site-root paths without a leading slash; pages are directories
-    (``.../``). Plain string work: ``posixpath.relpath`` was a third of the
-    stage's time at 1,000 items (35,000 links).
-    """
-    if page_url and target.startswith(page_url):  # the article's own photos: the common case
-        return target[len(page_url):]
-    base = page_url.split("/")[:-1] if page_url.endswith("/") else page_url.split("/")
-    base = [part for part in base if part]
-    parts = [part for part in target.split("/") if part]
-    common = 0
-    while common < len(base) and common < len(parts) and base[common] == parts[common]:
-        common += 1
-    path = "/".join([".."] * (len(base) - common) + parts[common:]) or "."
-    return path + "/" if target.endswith("/") or target == "" else path
-
-
-def photo_names(item: Item) -> list[str]:
-    """The site name of each photo of ``item``: ``<article>/foto/<name>-<variant>.<ext>``."""
-    names, used = [], set()
-    for index, photo in enumerate(item.photos, start=1):
-        name = slugify(Path(photo.file).stem) or f"foto-{index}"
-        if name in used:
-            name = f"{name}-{index}"
-        used.add(name)
-        names.append(name)
-    return names
-
-
-def social_photo_url(item: Item, name: str) -> str:
-    """Site path of a photo's social JPEG (what Instagram and Telegram fetch, X and Facebook upload)."""
-    return f"{item.url}foto/{name}-social.jpg"
-
-
 def web_photos(item: Item, processed: dict[Path, Processed]) -> list[WebPhoto]:
     """The item's photos with their staged names (``<article>/foto/<name>-<variant>.<ext>``)."""
     photos = []
-    for photo, name in zip(item.photos, photo_names(item), strict=True):
+    for photo, name in zip(item.photos, urls.photo_names(item.photos), strict=True):
         out = processed[photo.path].outputs
-        url = {v.name: f"{item.url}foto/{name}-{v.name}.{v.file.rsplit('.', 1)[1]}" for v in out.values()}
+        url = {v.name: urls.photo(item.url, name, v.name, v.file.rsplit('.', 1)[1]) for v in out.values()}
         # Several widths collapse to one when the source is small: list each once.
         widths = dict(sorted((v.width, url[v.name]) for v in out.values() if v.name.startswith("w")))
         large = max((v for v in out.values() if v.name.startswith("w")), key=lambda v: v.width)
@@ -141,11 +105,11 @@ def stage(config: Config, items: list[Item], pages: list[Page], target: Path | N
 
     files: dict[str, str] = {}
     links: dict[str, Path] = {}
-    published_urls = {f"{entry.url.rstrip('/')}.md" for entry in entries}
+    published_urls = {urls.source(entry.url): entry.url for entry in entries}
     for index, entry in enumerate(entries):
         newer = entries[index - 1] if index > 0 else None
         older = entries[index + 1] if index + 1 < len(entries) else None
-        files[f"{entry.url.rstrip('/')}.md"] = render_article(config, entry, newer, older)
+        files[urls.source(entry.url)] = render_article(config, entry, newer, older)
         for photo in entry.photos:
             assert cache_dir is not None, "processed photos come with the cache that holds them"
             for site_path, cached in photo.files.items():
@@ -153,7 +117,7 @@ def stage(config: Config, items: list[Item], pages: list[Page], target: Path | N
 
     files.update(render_lists(config, entries))
     for page in pages:
-        files[f"{page.name}.md"] = render_page(page)
+        files[urls.source(urls.page(page.name))] = render_page(page)
     if marked:
         files = {_article_index(name, published_urls): _mark(text) if name.endswith(".md") else text
                  for name, text in files.items()}
@@ -163,8 +127,8 @@ def stage(config: Config, items: list[Item], pages: list[Page], target: Path | N
     return files, links
 
 
-def _article_index(name: str, articles: set[str]) -> str:
-    return name[: -len(".md")] + "/index.md" if name in articles else name
+def _article_index(name: str, articles: dict[str, str]) -> str:
+    return urls.index_source(articles[name]) if name in articles else name
 
 
 def _mark(text: str) -> str:
@@ -232,7 +196,7 @@ def _front_matter(**meta) -> Markup:
 
 def _helpers(page_url: str) -> dict:
     def rel(target: str) -> str:
-        return relative_url(page_url, target)
+        return urls.relative(page_url, target)
 
     def srcset(photo: WebPhoto) -> str:
         return ", ".join(f"{rel(url)} {width}w" for width, url in photo.widths)
@@ -244,7 +208,8 @@ def render_article(config: Config, entry: Entry, newer: Entry | None = None, old
     """One news article: title, details, lead photo, narrative, gallery, tags, share links, neighbours."""
     item, meta = entry.item, entry.item.meta
     assert item.doc is not None, "only items that were read are staged"
-    absolute = config.site_url.rstrip("/") + "/" + entry.url if config.site_url else entry.url
+    # Without a site URL the share links carry the bare site path (no leading slash), as they always did.
+    absolute = urls.absolute(config, entry.url) if config.site_url else entry.url
     extra = {"image": entry.photo.og, "image_alt": entry.photo.alt} if entry.photo else {}
     head = _front_matter(title=entry.title, description=entry.caption, date=entry.date.isoformat(),
                          category=entry.category, tags=list(meta.get("tags") or []), type="article",
@@ -256,7 +221,7 @@ def render_article(config: Config, entry: Entry, newer: Entry | None = None, old
              ("Telegram", f"https://t.me/share/url?url={quote(absolute)}&text={quote(entry.title)}")]
     return _env.get_template("article.md").render(
         front_matter=head, title_md=Markup(_md_text(entry.title)), item=item, date_text=entry.date_text,
-        category=entry.category, category_url=f"kategori/{entry.category_slug}/",
+        category=entry.category, category_url=urls.category(entry.category_slug),
         location=meta.get("location"), lead=entry.photo, sizes=SIZES,
         # Markdown, as written: the stage's markers carry a per-process random part (MARKER).
         narrative=Markup(item.doc.body.strip()), photos=entry.photos, tags=meta.get("tags") or [],
@@ -270,9 +235,9 @@ def _listing(url: str, title: str, heading: str, entries: list[Entry], descripti
     pages = len(chunks)
     out = {}
     for number, chunk in enumerate(chunks, start=1):
-        page_url = url if number == 1 else f"{url}halaman/{number}/"
-        previous = None if number == 1 else (url if number == 2 else f"{url}halaman/{number - 1}/")
-        following = f"{url}halaman/{number + 1}/" if number < pages else None
+        page_url = urls.list_page(url, number)
+        previous = None if number == 1 else urls.list_page(url, number - 1)
+        following = urls.list_page(url, number + 1) if number < pages else None
         suffix = f" (halaman {number})" if number > 1 else ""
         # Lists repeat the articles' teasers: keep them out of the search index.
         head = _front_matter(title=title + suffix, description=description, search={"exclude": True})
@@ -280,14 +245,14 @@ def _listing(url: str, title: str, heading: str, entries: list[Entry], descripti
             front_matter=head, heading=heading + suffix, intro=intro, entries=chunk, pages=pages, number=number,
             previous=previous, next=following, more=more if number == 1 else None,
             links=links if number == 1 else None, **_helpers(page_url))
-        out[(page_url.rstrip("/") or "index") + ("/index.md" if page_url else ".md")] = text
+        out[urls.index_source(page_url)] = text
     return out
 
 
 def render_lists(config: Config, entries: list[Entry]) -> dict[str, str]:
     """Home, category, tag and monthly archive pages, each paginated."""
-    files = _listing("", "Beranda", "Berita Terbaru", entries[:HOME_ITEMS],
-                     f"Berita terbaru {config.site_name}", more="arsip/" if entries else None, per_page=HOME_ITEMS)
+    files = _listing(urls.HOME, "Beranda", "Berita Terbaru", entries[:HOME_ITEMS],
+                     f"Berita terbaru {config.site_name}", more=urls.ARCHIVE if entries else None, per_page=HOME_ITEMS)
 
     by_category: dict[str, list[Entry]] = defaultdict(list)
     by_tag: dict[str, list[Entry]] = defaultdict(list)
@@ -299,21 +264,21 @@ def render_lists(config: Config, entries: list[Entry]) -> dict[str, str]:
         by_month[(entry.date.year, entry.date.month)].append(entry)
 
     for slug, label in config.categories.items():
-        files.update(_listing(f"kategori/{slug}/", f"Kategori: {label}", label, by_category.get(slug, []),
+        files.update(_listing(urls.category(slug), f"Kategori: {label}", label, by_category.get(slug, []),
                               f"Berita kategori {label} {config.site_name}"))
-    files.update(_listing("kategori/", "Kategori", "Kategori Berita", [], "Daftar kategori berita",
-                          links=[(label, f"kategori/{slug}/", len(by_category.get(slug, [])))
+    files.update(_listing(urls.CATEGORIES, "Kategori", "Kategori Berita", [], "Daftar kategori berita",
+                          links=[(label, urls.category(slug), len(by_category.get(slug, [])))
                                  for slug, label in config.categories.items()]))
     for tag, tagged in sorted(by_tag.items()):
-        files.update(_listing(f"tag/{tag}/", f"Tag: {tag}", f"#{tag}", tagged, f"Berita dengan tag {tag}"))
-    files.update(_listing("tag/", "Tag", "Semua Tag", [], "Daftar tag berita",
-                          links=[(f"#{tag}", f"tag/{tag}/", len(tagged)) for tag, tagged in sorted(by_tag.items())]))
+        files.update(_listing(urls.tag(tag), f"Tag: {tag}", f"#{tag}", tagged, f"Berita dengan tag {tag}"))
+    files.update(_listing(urls.TAGS, "Tag", "Semua Tag", [], "Daftar tag berita",
+                          links=[(f"#{tag}", urls.tag(tag), len(tagged)) for tag, tagged in sorted(by_tag.items())]))
     for (year, month), monthly in sorted(by_month.items()):
         label = f"{MONTHS[month - 1]} {year}"
-        files.update(_listing(f"arsip/{year}/{month:02d}/", f"Arsip {label}", f"Arsip {label}", monthly,
+        files.update(_listing(urls.month(year, month), f"Arsip {label}", f"Arsip {label}", monthly,
                               f"Berita bulan {label}"))
-    files.update(_listing("arsip/", "Arsip", "Arsip Berita", [], "Arsip berita per bulan",
-                          links=[(f"{MONTHS[m - 1]} {y}", f"arsip/{y}/{m:02d}/", len(v))
+    files.update(_listing(urls.ARCHIVE, "Arsip", "Arsip Berita", [], "Arsip berita per bulan",
+                          links=[(f"{MONTHS[m - 1]} {y}", urls.month(y, m), len(v))
                                  for (y, m), v in sorted(by_month.items(), reverse=True)]))
     return files
 
