@@ -26,7 +26,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
+import timeit
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,12 +42,7 @@ from test_images import bomb_png, photo, save  # noqa: E402
 
 def best(function, runs: int) -> float:
     """The fastest of ``runs`` calls of ``function``, in seconds (the least disturbed run)."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return min(timeit.repeat(function, number=1, repeat=runs))
 
 
 def cases(folder: Path, size: tuple[int, int]) -> list[tuple[str, object, object, float]]:

@@ -59,7 +59,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from pipeline import csp
-from pipeline.sanitize import ID_PREFIX, TEXT_KEYS, prefixed, sanitize, slugify  # noqa: F401 (re-exported)
+from pipeline.sanitize import ID_PREFIX, TEXT_KEYS, prefixed, sanitize, search_entry_text, slugify  # noqa: F401 (re-exported)
 from pipeline.stage import MARKER, RAW_END, RAW_START, TEXT_END, TEXT_START
 
 RAW = re.compile(re.escape(RAW_START) + r"\n(.*?)\n" + re.escape(RAW_END), re.DOTALL)
@@ -67,7 +67,6 @@ TOKEN = f"portalraw{MARKER}n{{}}"
 TOKEN_P = re.compile(rf"<p>portalraw{MARKER}n(\d+)</p>")
 # The search text's bounds survive sanitizing (which drops comments) as text.
 MARK = f"portaltext{MARKER}"
-LEAD = re.compile(r'<div class="portal-lead">.*?</div>', re.DOTALL)
 class PortalPlugin(BasePlugin):
     """Escape front-matter text for the theme; sanitize every page's HTML."""
 
@@ -195,8 +194,7 @@ class PortalPlugin(BasePlugin):
     def _index(self, page, text: str) -> None:
         # The entry Material's indexer would make for a page without headings,
         # in its format (title and text escaped, text keeping p/ul/ol tags).
-        text = LEAD.sub("", text)
-        text = re.sub(r"\s+", " ", re.sub(r"<(?!/?(?:p|ul|ol|li)\b)[^>]*>", "", text)).strip()
+        text = search_entry_text(text)
         title = str(page.meta.get("title") or page.title or "")
         entry = {"location": page.url, "title": htmllib.escape(Markup(title).unescape(), quote=False),
                  "text": text}

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from conftest import jpeg_bytes, new_project, run_main, split_summary
+from test_hostile import edit, item
 
 from pipeline import ledger, publish, schema, sop
 from pipeline.preview import deadline_text
@@ -40,7 +41,7 @@ def test_date_future_names_the_configured_zone(tmp_path, monkeypatch, capsys, zo
                                         encoding="utf-8")
     folder = project / "content/berita/2026/2026-11-21-rapat-besok"
     folder.mkdir(parents=True)
-    (folder / "index.md").write_text(DATE_FUTURE, encoding="utf-8")
+    (folder / "index.md").write_text(item(edit("date: 2026-11-20", "date: 2026-11-21")), encoding="utf-8")
     for n in range(1, 5):
         (folder / f"foto-{n}.jpg").write_bytes(jpeg_bytes())
     code, out, _ = run_main(project, monkeypatch, capsys, "check")
@@ -64,26 +65,3 @@ def test_ledger_and_publish_share_the_sop_states():
     assert ledger.STATES is sop.LEDGER_STATES
     assert (publish.POSTED, publish.FAILED, publish.UNKNOWN) == sop.SETTLED
     assert set(sop.NEEDS_PERSON) < set(sop.SETTLED) < set(sop.LEDGER_STATES)
-
-
-DATE_FUTURE = """\
----
-title: Rapat Paripurna Penetapan APBD 2027
-date: 2026-11-21
-category: paripurna
-caption: DPRD Kabupaten Contoh menyetujui Raperda APBD 2027 dalam rapat paripurna.
-photos:
-  - file: foto-1.jpg
-    alt: Ketua DPRD membuka rapat paripurna di ruang sidang utama
-  - file: foto-2.jpg
-    alt: Juru bicara Badan Anggaran membacakan laporan hasil pembahasan
-  - file: foto-3.jpg
-    alt: Juru bicara fraksi menyampaikan pendapat akhir di mimbar
-  - file: foto-4.jpg
-    alt: Ketua DPRD dan Bupati menandatangani persetujuan bersama
----
-DPRD Kabupaten Contoh menyetujui Rancangan Peraturan Daerah tentang Anggaran Pendapatan dan
-Belanja Daerah Tahun Anggaran 2027 dalam rapat paripurna, Jumat (20/11/2026). Rapat dipimpin Ketua
-DPRD dan dihadiri Bupati, unsur Forum Koordinasi Pimpinan Daerah, serta kepala perangkat daerah.
-Seluruh fraksi menyetujui raperda tersebut dan meminta pemerintah daerah segera melelang belanja.
-"""
