@@ -31,8 +31,8 @@ import markdown  # noqa: E402
 import yaml  # noqa: E402
 
 from pipeline.config import load_config  # noqa: E402
-from pipeline.mkdocs_plugin import sanitize  # noqa: E402
-from pipeline.validate import check  # noqa: E402
+from pipeline.site.mkdocs_plugin import sanitize  # noqa: E402
+from pipeline.check.rules import check  # noqa: E402
 from test_adversarial import INPUTS, TODAY, WORDS, _body, _project  # noqa: E402
 
 

@@ -34,8 +34,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from PIL import Image  # noqa: E402
 
-from pipeline.frontmatter import read_document  # noqa: E402
-from pipeline.images import inspect  # noqa: E402
+from pipeline.content.frontmatter import read_document  # noqa: E402
+from pipeline.photos.images import inspect  # noqa: E402
 from test_hostile import BOMB, edit, item  # noqa: E402
 from test_images import bomb_png, photo, save  # noqa: E402
 

@@ -13,7 +13,7 @@ What it does, all in one invocation on the same inputs:
    portrait shot stored sideways with EXIF orientation 6 (as phones do);
    every photo has Make/Model, an Exif IFD and a GPS IFD. Noise comes from seeded ``random.Random`` bytes, so the photos
    are the same on every run and machine.
-2. Pipeline, cold: ``pipeline.images.process(paths, empty_cache_dir)`` with
+2. Pipeline, cold: ``pipeline.photos.images.process(paths, empty_cache_dir)`` with
    the default worker count (all cores) unless ``--workers`` is given.
    Pipeline, warm: the same call again with nothing changed (everything
    must come from the cache). Both timed by wall clock around the call.
@@ -61,7 +61,7 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps, ImageStat, features  # noqa: E402
 
-from pipeline.images import VARIANTS, Variant, decode, min_scale, output_size, process, render  # noqa: E402
+from pipeline.photos.images import VARIANTS, Variant, decode, min_scale, output_size, process, render  # noqa: E402
 
 WIDTH, HEIGHT = 4000, 3000
 SOURCE_QUALITY = 92

@@ -44,7 +44,7 @@ untimed warm-up build, then `python -m mkdocs build -q` is timed with
 `site/` removed first.
 
 The breakdown columns come from one more in-process portal build (fresh
-state) with the stage functions of pipeline.build wrapped in timers:
+state) with the stage functions of pipeline.site.build wrapped in timers:
 check, photos (images.process, all cached), stage, mkdocs (run_mkdocs,
 including the swap into site/).
 
@@ -219,7 +219,7 @@ def make_items(count: int, categories: dict[str, str], seed: int = 2026) -> list
     span = (LAST_DAY - FIRST_DAY).days
     keys = list(categories)
     items, used = [], set()
-    from pipeline.scaffold import slugify
+    from pipeline.content.scaffold import slugify
 
     for n in range(count):
         date = FIRST_DAY + dt.timedelta(days=round(span * (n + 1) / count) if count > 1 else span)
@@ -293,7 +293,7 @@ def seed_cache(jpegs: list[Path], cache: Path) -> None:
     encode all 4 x N photos: the jobs are planned before any finishes, so
     identical sources are encoded once per path.
     """
-    from pipeline import images
+    from pipeline.photos import images
 
     _, _, failures = images.process(jpegs, cache, progress=False)
     if failures:
@@ -383,8 +383,8 @@ def write_reference(project: Path, items: list[dict], jpegs: list[Path]) -> None
 
 BREAKDOWN = r"""
 import json, sys, time
-import pipeline.build as b
-from pipeline import images
+import pipeline.site.build as b
+from pipeline.photos import images
 from pipeline.config import load_config
 
 spent = {}

@@ -36,8 +36,8 @@ def cmd_check(args) -> int:
     Contoh: portal check
             portal check content/berita/2026/2026-11-20-rapat-paripurna --format github
     """
-    from pipeline.changes import apply_change_rules, changed
-    from pipeline.validate import check
+    from pipeline.check.changes import apply_change_rules, changed
+    from pipeline.check.rules import check
 
     config = _config()
     paths, changes = args.paths, None
@@ -57,7 +57,7 @@ def cmd_check(args) -> int:
 
 
 def _print_report(report, fmt: str = "text") -> None:
-    from pipeline.report import format_report, github_annotations, summary
+    from pipeline.check.report import format_report, github_annotations, summary
 
     if fmt != "github":
         print(format_report(report, fmt))
@@ -70,7 +70,7 @@ def _print_report(report, fmt: str = "text") -> None:
 
 
 def _changed_paths(config, ref: str, paths: list[str], changes) -> list[str]:
-    from pipeline.changes import DELETED
+    from pipeline.check.changes import DELETED
 
     if paths:
         raise UsageError("PATH dan --changed-since tidak dapat dipakai bersamaan; pilih salah satu.")
@@ -90,9 +90,9 @@ def cmd_preview(args) -> int:
     """
     import os
 
-    from pipeline.changes import apply_change_rules, changed, merge_base, repo_prefix
-    from pipeline.preview import collect, github_repo_url, photo_links
-    from pipeline.validate import Report, check
+    from pipeline.check.changes import apply_change_rules, changed, merge_base, repo_prefix
+    from pipeline.check.rules import Report, check
+    from pipeline.review.summary import collect, github_repo_url, photo_links
 
     config = _config()
     changes = base = None
@@ -122,7 +122,7 @@ def cmd_new(args) -> int:
 
     Contoh: portal new "Rapat Paripurna Penetapan APBD 2027" --date 2026-11-20 --category paripurna
     """
-    from pipeline.scaffold import new_item
+    from pipeline.content.scaffold import new_item
 
     config = _config()
     path = new_item(config, args.title, args.date, args.category)
@@ -143,7 +143,7 @@ def cmd_build(args) -> int:
     Contoh: portal build
             portal build --engine zensical
     """
-    from pipeline.build import build
+    from pipeline.site.build import build
 
     result = build(_config(), args.site_dir, args.engine)
     if result.site is None:
@@ -177,9 +177,9 @@ def cmd_publish(args) -> int:
             portal publish --only facebook,telegram --ledger publikasi.jsonl
             portal publish --resolve posted --only telegram --item content/berita/2026/2026-11-20-rapat
     """
-    from pipeline import record
     from pipeline.config import PLATFORMS
-    from pipeline.publish import publish, resolve
+    from pipeline.site import record
+    from pipeline.social.publish import publish, resolve
 
     only: list[str] | None = None
     if args.only:
@@ -202,7 +202,7 @@ def cmd_publish(args) -> int:
 
 def _recorded(config, items, path: str):
     """The recorded item whose folder (or index.md) is ``path``."""
-    from pipeline.record import RECORD_PATH
+    from pipeline.site.record import RECORD_PATH
 
     target = (Path.cwd() / path).resolve()
     if target.name == "index.md":
@@ -222,7 +222,7 @@ def cmd_serve(args) -> int:
 
     Contoh: portal serve --port 8001
     """
-    from pipeline.serve import serve
+    from pipeline.site.serve import serve
 
     serve(_config(), host=args.host, port=args.port, all_items=args.all)
     return 0
@@ -238,7 +238,7 @@ def cmd_view(args) -> int:
     Contoh: portal view pratinjau-situs
             portal view site --port 8001
     """
-    from pipeline.view import make_server, url_of
+    from pipeline.site.view import make_server, url_of
 
     server = make_server(args.dir, args.port)
     print(f"Situs {shown(args.dir)} terbuka di {url_of(server)} (Ctrl+C untuk berhenti).", flush=True)

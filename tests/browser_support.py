@@ -210,11 +210,11 @@ def build_unchecked(project: Path, today: str = TODAY) -> Path:
     ``portal check`` refuses much of what the hostile tests feed the site;
     the sanitizer in the portal plugin must hold on its own.
     """
-    from pipeline import images
-    from pipeline.build import CACHE_DIR, run_mkdocs
+    from pipeline.photos import images
+    from pipeline.site.build import CACHE_DIR, run_mkdocs
     from pipeline.config import load_config
-    from pipeline.stage import stage
-    from pipeline.validate import check
+    from pipeline.site.stage import stage
+    from pipeline.check.rules import check
 
     os.environ["PORTAL_TODAY"] = today
     config = load_config(project)

@@ -385,7 +385,7 @@ URL_RE = re.compile(r"https?://\S+")  # what the emulator shortens to t.co in it
 
 # X's weighted length, written from twitter-text's published configuration v3
 # (https://github.com/twitter/twitter-text/blob/master/config/v3.json and its
-# docs), independently of pipeline.posts.x_length: the emulator is the judge of
+# docs), independently of pipeline.social.posts.x_length: the emulator is the judge of
 # that function, so it must not share its code or its mistakes. Checked against
 # X's conformance examples (conformance/validate.yml) in test_social_emulator.py.
 X_CONFIG = {"maxWeightedTweetLength": 280, "scale": 100, "defaultWeight": 200, "transformedURLLength": 23,

@@ -389,7 +389,7 @@ def site_pages(site) -> list[str]:
 
 def test_every_page_carries_the_policy_and_breaks_none_of_it(tab, site):
     """Every HTML page: the CSP meta first in <head>; Chromium reports no violation, no console error."""
-    from pipeline.csp import policy_for
+    from pipeline.site.csp import policy_for
 
     paths = site_pages(site)
     assert len(paths) > 30 and MISSING in paths

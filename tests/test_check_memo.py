@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.images as images
+import pipeline.photos.images as images
 from pipeline.config import load_config
-from pipeline.validate import INSPECT_CACHE, check
+from pipeline.check.rules import INSPECT_CACHE, check
 
 REPO = Path(__file__).resolve().parent.parent
 ITEM = "content/berita/2026/2026-11-12-rdp-komisi-iv-dinas-kesehatan-layanan-puskesmas"

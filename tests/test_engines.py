@@ -1,7 +1,7 @@
 """``portal build --engine zensical``: the same site as MkDocs, sanitized by the engine-independent pass.
 
 Zensical drops the ``portal`` plugin without a word, so on that engine the
-safety of the site rests on ``pipeline/sanitize.py`` alone: these tests build
+safety of the site rests on ``pipeline/site/sanitize.py`` alone: these tests build
 hostile content without the check and read every file of the output. Both
 engines refuse a site with an HTML file the sanitize pass did not cover.
 """
@@ -20,8 +20,8 @@ pytest.register_assert_rewrite("browser_support")
 from browser_support import TODAY, copy_project, hostile_project  # noqa: E402 - after register_assert_rewrite
 from conftest import run_cli, run_main  # noqa: E402
 
-from pipeline import csp  # noqa: E402
-from pipeline.zensical import STYLE_HASHES  # noqa: E402
+from pipeline.site import csp  # noqa: E402
+from pipeline.site.zensical import STYLE_HASHES  # noqa: E402
 
 zensical = pytest.importorskip("zensical", reason="Zensical is a project dependency (pyproject.toml)")
 
@@ -79,7 +79,7 @@ def test_every_zensical_page_has_its_policy_first_in_head(sample):
         html = page.read_text(encoding="utf-8")
         head = re.search(r"<head\b[^>]*>\s*", html)
         assert head, page
-        # Zensical's search dialog adds one known <style> (pipeline/zensical.py, STYLE_HASHES).
+        # Zensical's search dialog adds one known <style> (pipeline/site/zensical.py, STYLE_HASHES).
         policy = csp.policy_for(html, STYLE_HASHES)
         assert html[head.end():].startswith(csp.meta_tag(policy)), page
 
@@ -117,12 +117,12 @@ class _Elements(HTMLParser):
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
     """A hostile narrative built on Zensical WITHOUT the check: the sanitize pass alone must hold."""
-    from pipeline import images
-    from pipeline.build import CACHE_DIR, _swap
+    from pipeline.photos import images
+    from pipeline.site.build import CACHE_DIR, _swap
     from pipeline.config import load_config
-    from pipeline.stage import MARKER, stage
-    from pipeline.validate import check
-    from pipeline.zensical import run_zensical
+    from pipeline.site.stage import MARKER, stage
+    from pipeline.check.rules import check
+    from pipeline.site.zensical import run_zensical
 
     project = hostile_project(tmp_path_factory.mktemp("hostile"), {"narasi-jahat": HOSTILE},
                               extensions=("attr_list",))
@@ -174,7 +174,7 @@ UNCOVERED = ("Build ditolak: berkas HTML berikut tidak melewati penyaringan (san
 @pytest.fixture()
 def planted(tmp_path, monkeypatch):
     """A project whose stage also hands the engine an HTML file the sanitize pass never saw."""
-    from pipeline import build as build_module
+    from pipeline.site import build as build_module
 
     project = copy_project(tmp_path / "project")
     (project / "site").mkdir()
@@ -237,12 +237,12 @@ def test_an_unknown_engine_in_mkdocs_yml_is_refused(tmp_path, monkeypatch, capsy
 
 
 def test_derived_config_keeps_the_anchor_prefix_and_drops_the_plugin():
-    from pipeline.zensical import derive_config
+    from pipeline.site.zensical import derive_config
 
     text = derive_config({"site_name": "X", "plugins": [{"search": {"lang": "en"}}, "portal"],
                           "markdown_extensions": ["tables", {"toc": {"permalink": False}}]})
     assert "portal" not in text and "lang" not in text
-    assert "slugify: !!python/name:pipeline.sanitize.slugify" in text
+    assert "slugify: !!python/name:pipeline.site.sanitize.slugify" in text
 
 
 def test_a_theme_part_with_an_event_handler_refuses_the_zensical_build(tmp_path, monkeypatch, capsys):
@@ -262,7 +262,7 @@ def test_a_theme_part_with_an_event_handler_refuses_the_zensical_build(tmp_path,
 
 def test_sanitize_site_allows_only_the_theme_pages_inline_scripts_outside_the_body(tmp_path):
     from pipeline.errors import PortalError
-    from pipeline.sanitize import body_marks, sanitize_site
+    from pipeline.site.sanitize import body_marks, sanitize_site
 
     start, end = body_marks("f00d")
     theme = '<script>__md_scope=new URL("{}",location)</script>'

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline.frontmatter import read_document
+from pipeline.content.frontmatter import read_document
 
 
 def read(text: str):

@@ -161,7 +161,7 @@ def test_a_command_missing_from_the_parser_fails_the_guide_check():
 
 @pytest.mark.parametrize("guide", GUIDES, ids=lambda p: p.name)
 def test_every_rule_code_in_the_guides_exists(guide):
-    source = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "pipeline").glob("*.py"))
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "pipeline").rglob("*.py"))
     for snippet in code_snippets(guide):
         for code in _RULE.findall(snippet):
             assert f'"{code}"' in source, f"{guide.name}: rule `{code}` is not reported by the pipeline"

@@ -1,4 +1,4 @@
-"""The photo pipeline (pipeline/images.py) on small images generated in ``tmp_path``.
+"""The photo pipeline (pipeline/photos/images.py) on small images generated in ``tmp_path``.
 
 No binary fixtures: every photo, ICC profile and broken file is built here.
 """
@@ -20,8 +20,8 @@ from PIL import Image, ImageCms, ImageDraw, ImageFile
 from PIL.PngImagePlugin import PngInfo
 
 from conftest import missing_tool
-from pipeline import images
-from pipeline.images import VARIANTS, PhotoError, Stats, decode, inspect, process, render
+from pipeline.photos import images
+from pipeline.photos.images import VARIANTS, PhotoError, Stats, decode, inspect, process, render
 
 RED, BLUE = (255, 0, 0), (0, 0, 255)
 WHITE = (255, 255, 255)

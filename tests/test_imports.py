@@ -143,8 +143,8 @@ def test_pipeline_has_no_import_cycle():
 def test_graph_sees_the_whole_package():
     """Guards the test above against passing on an empty or misread graph."""
     graph = import_graph(PACKAGE)
-    assert "pipeline.cli" in graph and "pipeline.platforms.http" in graph
-    assert "pipeline.validate" in graph["pipeline.cli"]  # a lazy import, inside a function
+    assert "pipeline.cli" in graph and "pipeline.social.platforms.http" in graph
+    assert "pipeline.check.rules" in graph["pipeline.cli"]  # a lazy import, inside a function
 
 
 def _package(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -210,3 +210,42 @@ def _package(tmp_path: Path, files: dict[str, str]) -> Path:
 )
 def test_cycle_finder(tmp_path, files, expected):
     assert find_cycles(import_graph(_package(tmp_path, files))) == expected
+
+
+# The stage packages, in the one order their dependencies may go: a module may
+# import its own layer and the layers before it, never one after it. The
+# foundation (configuration, errors, the Actions log filter) imports no stage;
+# the CLI, last, may import them all.
+LAYERS = ("foundation", "content", "photos", "check", "site", "social", "review", "cli")
+FOUNDATION = {"pipeline", "pipeline.config", "pipeline.errors", "pipeline.actions"}
+ENTRY = {"pipeline.cli", "pipeline.__main__"}
+
+
+def layer_of(module: str) -> str:
+    """The layer of a module of ``pipeline`` (see LAYERS); a new top-level module fails here."""
+    if module in FOUNDATION:
+        return "foundation"
+    if module in ENTRY:
+        return "cli"
+    stage = module.split(".")[1]
+    assert stage in LAYERS, f"{module} is in no stage package: put it in one of {', '.join(LAYERS[1:-1])}"
+    return stage
+
+
+def layer_violations(graph: dict[str, set[str]]) -> list[str]:
+    """Every edge that goes from a layer to a later one."""
+    rank = {name: i for i, name in enumerate(LAYERS)}
+    return sorted(f"{a} ({layer_of(a)}) imports {b} ({layer_of(b)})"
+                  for a, targets in graph.items() for b in targets
+                  if rank[layer_of(b)] > rank[layer_of(a)])
+
+
+def test_stage_packages_depend_one_way():
+    assert layer_violations(import_graph(PACKAGE)) == []
+
+
+def test_layer_check_sees_a_backward_import():
+    """A content module importing the site builder is reported."""
+    graph = {"pipeline.content.model": {"pipeline.site.stage"}, "pipeline.site.stage": {"pipeline.content.model"}}
+    assert layer_violations(graph) == [
+        "pipeline.content.model (content) imports pipeline.site.stage (site)"]

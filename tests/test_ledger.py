@@ -10,9 +10,9 @@ from types import SimpleNamespace
 
 import pytest
 
-import pipeline.ledger as ledger_module
+import pipeline.social.ledger as ledger_module
 from pipeline.errors import PortalError
-from pipeline.ledger import README, FileStore, GitBranchStore, Ledger, LedgerError, Record, _git_env, _redact
+from pipeline.social.ledger import README, FileStore, GitBranchStore, Ledger, LedgerError, Record, _git_env, _redact
 
 TOKEN = "ghs-SENTINEL-7f3a"
 BASIC = base64.b64encode(f"x-access-token:{TOKEN}".encode()).decode()

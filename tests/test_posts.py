@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.posts import ELLIPSIS, fit, hashtag, telegram_length, x_length
+from pipeline.social.posts import ELLIPSIS, fit, hashtag, telegram_length, x_length
 
 
 def test_x_counts_urls_as_23_and_wide_characters_as_2():

@@ -114,7 +114,7 @@ def test_changed_since_counts_each_change_kind(repo):
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "Perubahan")
 
-    from pipeline.changes import changed
+    from pipeline.check.changes import changed
     from pipeline.config import load_config
 
     kinds = {c.path.rsplit("/", 1)[1]: (c.status, c.old_path.rsplit("/", 1)[-1])
@@ -236,7 +236,7 @@ def set_body(path, body):
 
 def outside_code(markdown):
     """The lines of ``markdown`` outside fenced code blocks, by CommonMark's fence rules
-    (written here independently of pipeline.preview.fenced)."""
+    (written here independently of pipeline.review.summary.fenced)."""
     outside, fence = [], None
     for line in markdown.split("\n"):
         if fence is None:
@@ -302,8 +302,8 @@ def test_a_hostile_narrative_stays_inside_its_block(repo):
 def test_summary_is_cut_to_its_byte_budget(repo, monkeypatch):
     """Whole items while they fit, then the cut line; never over the budget (GitHub refuses over 1 MiB)."""
     from pipeline.config import load_config
-    from pipeline.preview import collect
-    from pipeline.validate import check
+    from pipeline.review.summary import collect
+    from pipeline.check.rules import check
 
     set_body(item(repo, BASE_ITEMS[0]) / "index.md", "Narasi panjang yang diulang. " * 3000)
     monkeypatch.setenv("PORTAL_TODAY", "2026-11-21")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import STAGE_DIR
+from pipeline.site.build import STAGE_DIR
 from pipeline.config import load_config
-from pipeline.serve import Preview
+from pipeline.site.serve import Preview
 
 REPO = Path(__file__).resolve().parent.parent
 OLD = "berita/2026/bimtek-pelayanan-informasi-publik.md"
@@ -72,7 +72,7 @@ def test_an_item_with_errors_leaves_the_preview_and_the_others_stay(preview, cap
 
 
 def test_only_changed_items_are_rechecked(preview, monkeypatch):
-    import pipeline.serve as serve_module
+    import pipeline.site.serve as serve_module
 
     seen = []
     real = serve_module.check

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.mkdocs_plugin import sanitize
+from pipeline.site.mkdocs_plugin import sanitize
 
 REPO = Path(__file__).resolve().parent.parent
 HOSTILE_TITLE = "Rapat \"APBD\" <2027> & 'Perda' Kabupaten Contoh"
@@ -171,7 +171,7 @@ def test_sanitizer_keeps_content_out_of_the_theme_and_off_other_hosts(dirty, cle
 
 
 def test_heading_anchors_are_prefixed():
-    from pipeline.mkdocs_plugin import slugify
+    from pipeline.site.mkdocs_plugin import slugify
 
     assert slugify("__config", "-") == "isi-__config"
     assert slugify("Visi dan Misi", "-") == "isi-visi-dan-misi"
@@ -238,7 +238,7 @@ def sha256(text: str) -> str:
 
 
 def test_policy_hashes_exactly_the_inline_scripts_that_run():
-    from pipeline.csp import policy_for
+    from pipeline.site.csp import policy_for
 
     page = ('<html><head><script>a=1</script><script src="x.js"></script>'
             '<script id="__config" type="application/json">{"a": 1}</script>'
@@ -250,7 +250,7 @@ def test_policy_hashes_exactly_the_inline_scripts_that_run():
 
 
 def test_the_policy_goes_first_in_head_once():
-    from pipeline.csp import add_meta
+    from pipeline.site.csp import add_meta
 
     page = '<!doctype html>\n<html lang="id"><head>\n<meta charset="utf-8"><script>x()</script></head></html>'
     once = add_meta(page)

@@ -1,4 +1,4 @@
-"""The SOP facts (pipeline/sop.py): the H+1 deadline in the configured zone, the id suggestion, one set of ledger states."""
+"""The SOP facts (pipeline/content/sop.py): the H+1 deadline in the configured zone, the id suggestion, one set of ledger states."""
 
 import datetime as dt
 import re
@@ -7,8 +7,9 @@ import pytest
 from conftest import jpeg_bytes, new_project, run_main, split_summary
 from test_hostile import edit, item
 
-from pipeline import ledger, publish, schema, sop
-from pipeline.preview import deadline_text
+from pipeline.social import ledger, publish
+from pipeline.content import schema, sop
+from pipeline.review.summary import deadline_text
 
 H = dt.date(2026, 11, 20)
 

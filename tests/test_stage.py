@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from pipeline.stage import PER_PAGE, Entry, _listing, format_date, relative_url
+from pipeline.site.stage import PER_PAGE, Entry, _listing, format_date, relative_url
 
 
 def entries(n):

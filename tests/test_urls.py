@@ -1,4 +1,4 @@
-"""``pipeline.urls``: every site path and public URL, each kind pinned exactly."""
+"""``pipeline.content.urls``: every site path and public URL, each kind pinned exactly."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from pipeline import urls
+from pipeline.content import urls
 from pipeline.config import Config
 
 
@@ -91,7 +91,7 @@ def test_relative(page, target, expected):
 
 
 def test_item_url_asks_urls(tmp_path):
-    from pipeline.model import Item
+    from pipeline.content.model import Item
 
     item = Item(source=tmp_path / "index.md", rel="x", doc=None, slug="rapat", folder_date="2026-11-20")
     assert item.url == "berita/2026/rapat/"

@@ -11,8 +11,8 @@ import threading
 import pytest
 import requests
 
-from pipeline import csp
-from pipeline.view import make_server, url_of
+from pipeline.site import csp
+from pipeline.site.view import make_server, url_of
 
 PAGE = ('<!doctype html><html><head><title>Beranda</title><script>var __md_scope = new URL(".", location);'
         '</script></head><body><a href="profil/">Profil</a></body></html>')

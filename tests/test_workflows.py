@@ -46,7 +46,7 @@ from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from pipeline.ledger import GitBranchStore
+from pipeline.social.ledger import GitBranchStore
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = REPO / "tests"

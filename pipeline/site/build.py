@@ -1,0 +1,153 @@
+"""``portal build``: check, stage, run MkDocs, and swap the result into ``site/``.
+
+Nothing is written while any item has an error, and ``site/`` is replaced
+only by a complete build: a failed build leaves the previous site intact.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.photos import images
+from pipeline.site import record, zensical
+from pipeline.actions import shown
+from pipeline.config import Config
+from pipeline.errors import PortalError
+from pipeline.photos.images import Stats
+from pipeline.site.sanitize import check_coverage
+from pipeline.site.stage import MARKER, stage
+from pipeline.check.rules import Report, check
+
+STAGE_DIR = ".portal/docs"
+CACHE_DIR = ".portal/cache/images"
+SITE_DIR = "site"
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    site: Path | None
+    pages: int = 0
+    seconds: float = 0.0
+    photos: Stats | None = None
+
+
+def build(config: Config, site_dir: Path | None = None, engine: str | None = None) -> BuildResult:
+    """Build the site of ``config`` into ``site_dir`` (default ``site/``) with ``engine``.
+
+    ``engine`` is ``mkdocs`` or ``zensical`` (default: ``extra.portal.engine``).
+
+    Returns the check report with ``site=None`` when errors stopped the build.
+    A complete build also replaces the build record (``pipeline/site/record.py``):
+    what ``portal publish`` posts, so that it never opens a photo itself.
+    """
+    started = time.perf_counter()
+    engine = engine or config.engine
+    if engine == "zensical":  # before anything is written: a refusal changes nothing
+        zensical.require()
+        zensical.refuse_dropped(config.mkdocs)
+    report = check(config)
+    if report.errors:
+        return BuildResult(report, None)
+    site_dir = Path(site_dir) if site_dir else config.root / SITE_DIR
+    cache = config.root / CACHE_DIR
+    photos = [p.path for item in report.items if not item.draft for p in item.photos]
+    processed, stats, failures = images.process(photos, cache, prune=True)
+    if failures:  # the check decoded every photo; this is a race with an editor or a disk fault
+        raise PortalError("Foto gagal diproses:\n" + "\n".join(f"  - {shown(path)}: {shown(msg)}"
+                                                                for path, msg in failures))
+    files, variants = stage(config, report.items, report.pages, None, processed, cache,
+                            marked=engine == "zensical")
+    published = _published(config, report.items, variants)
+    if engine == "zensical":
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        _swap(zensical.run_zensical(config, files, site_dir, variants, MARKER), site_dir)
+    else:
+        run_mkdocs(config, files, site_dir, variants)
+    record.write(config, published)  # after the swap: the record describes the site in place
+    return BuildResult(report, site_dir, len(files), time.perf_counter() - started, stats)
+
+
+def _published(config: Config, items, variants: dict[str, Path]) -> list[record.Published]:
+    """What ``portal publish`` will post, taken from what this build puts on the site."""
+    from pipeline.content import urls
+
+    out = []
+    for item in sorted((i for i in items if not i.draft and i.date), key=lambda i: (i.date, i.rel)):
+        photos = [(urls.social_photo(item.url, name), photo.alt)
+                  for photo, name in zip(item.photos, urls.photo_names(item.photos), strict=True)]
+        missing = [path for path, _ in photos if path not in variants]
+        if missing:  # a bug, not a content problem: the posts would link photos the site lacks
+            raise PortalError(f"Foto media sosial tidak ada di situs: {', '.join(map(shown, missing))}")
+        out.append(record.published(config, item, record.platforms_of(item, config), photos))
+    return out
+
+
+def run_mkdocs(config: Config, files: dict[str, str], site_dir: Path,
+               photos: dict[str, Path] | None = None) -> None:
+    """Build the staged ``files`` (site path -> text) and ``photos`` with MkDocs, then swap into ``site_dir``.
+
+    The texts never touch the disk: the portal plugin gives them to MkDocs
+    as in-memory files (writing and reading back 1,300 small files was a
+    tenth of a 1,000-item build), and links the photos into the new site.
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from pipeline.site import csp
+
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    empty = Path(tempfile.mkdtemp(prefix=".docs-", dir=site_dir.parent))  # MkDocs wants a docs_dir
+    try:
+        mk = load_config(config_file=str(config.root / "mkdocs.yml"), docs_dir=str(empty),
+                         site_dir=str(scratch))
+        portal = mk.plugins.get("portal")
+        if portal is None:
+            raise PortalError("mkdocs.yml tidak memuat plugin `portal` di `plugins:`. Plugin itu wajib: ia "
+                              "menyaring HTML setiap halaman dan memasang foto. Tambahkan `- portal`.")
+        portal.generated, portal.links, portal.csp = files, photos or {}, True
+        _quiet_mkdocs()
+        mkdocs_build(mk)
+        # Every HTML file sanitized and given its policy by the plugin, or a theme page (404.html).
+        check_coverage(scratch, {rel for rel in portal.sanitized
+                                 if os.path.normpath(os.path.join(mk["site_dir"], rel)) in portal.with_csp})
+        # The plugin gave its pages their policy as MkDocs wrote them; any other HTML file gets it here.
+        csp.add_to_site(scratch, done=portal.with_csp)
+    except MkDocsException as exc:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise PortalError(f"MkDocs gagal membangun situs: {exc}") from None
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(empty, ignore_errors=True)
+    _swap(scratch, site_dir)
+
+
+def _swap(scratch: Path, site_dir: Path) -> None:
+    """Put the complete site ``scratch`` in ``site_dir``'s place; the old site stays until then."""
+    old = None
+    if site_dir.exists():
+        old = site_dir.with_name(f".{site_dir.name}-old-{time.time_ns()}")
+        site_dir.rename(old)
+    scratch.rename(site_dir)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _quiet_mkdocs() -> None:
+    # MkDocs logs every page at INFO; editors need only its warnings.
+    logger = logging.getLogger("mkdocs")
+    logger.setLevel(logging.WARNING)
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("MkDocs %(levelname)s: %(message)s"))
+        logger.addHandler(handler)

@@ -1,0 +1,134 @@
+"""The build record: what a successful ``portal build`` published, for ``portal publish``.
+
+``portal publish`` runs in the one job that holds the four social tokens and a
+``contents: write`` token. Checking content there would decode every photo
+(Pillow, libheif) of every year: a crafted image would run in the process
+that can steal them. So the build, which has decoded and checked everything
+anyway (and only succeeds with zero errors), writes down per published item
+exactly what the posts are made of: id, article path, title, caption, tags,
+platforms and each photo's social JPEG with its alt text. ``portal publish``
+reads this JSON file and opens no photo and no content file.
+
+The record lives at ``.portal/build-record.json`` beside ``site/``, not inside
+it: it is for the publishing job (CI passes it as an artifact), not for the
+public. It is replaced only after the site itself was swapped in, so it always
+describes the last complete build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from pipeline.config import PLATFORMS, Config
+from pipeline.errors import PortalError
+from pipeline.content.model import Item
+
+RECORD_PATH = ".portal/build-record.json"
+VERSION = 1
+
+
+def platforms_of(item: Item, config: Config) -> list[str]:
+    """The platforms ``item`` goes to: its ``social`` list, else the configured default."""
+    social = item.meta.get("social")
+    chosen = social if isinstance(social, list) else config.social_default
+    return [p for p in PLATFORMS if p in chosen]
+
+
+@dataclass(frozen=True)
+class RecordedPhoto:
+    """A published photo: the site path of its social JPEG and its alt text."""
+
+    social: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class Published:
+    """One published item as ``portal publish`` needs it."""
+
+    id: str  # the ledger key
+    path: str  # the item folder relative to the project root (content/berita/<YYYY>/<folder>)
+    date: str  # YYYY-MM-DD, the day of the activity
+    url: str  # the article's site path, berita/<YYYY>/<slug>/
+    title: str
+    caption: str
+    tags: tuple[str, ...]
+    platforms: tuple[str, ...]
+    photos: tuple[RecordedPhoto, ...]
+
+    @property
+    def name(self) -> str:
+        """The item's folder name (what the summary table shows)."""
+        return self.path.rsplit("/", 1)[-1]
+
+
+def item_id(item: Item) -> str:
+    """The ledger key of ``item``: its ``id``, else its folder (renaming such a folder posts it again)."""
+    value = item.meta.get("id")
+    return value if isinstance(value, str) and value else item.folder.name
+
+
+def published(config: Config, item: Item, platforms: list[str], photos: list[tuple[str, str]]) -> Published:
+    """The record of a checked, built ``item``; ``photos`` are (social JPEG site path, alt) in order."""
+    assert item.date is not None, "only dated items are built and recorded"
+    return Published(
+        id=item_id(item), path=item.folder.relative_to(config.root).as_posix(), date=item.date.isoformat(),
+        url=item.url, title=item.title, caption=str(item.meta.get("caption") or ""),
+        tags=tuple(t for t in item.meta.get("tags") or [] if isinstance(t, str)), platforms=tuple(platforms),
+        photos=tuple(RecordedPhoto(social, alt) for social, alt in photos))
+
+
+def record_path(config: Config) -> Path:
+    return config.root / RECORD_PATH
+
+
+def write(config: Config, items: list[Published]) -> Path:
+    """Replace the record atomically (a reader never sees half of it)."""
+    path = record_path(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"version": VERSION, "items": [asdict(item) for item in items]}
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def read(config: Config) -> list[Published]:
+    """The published items of the last build; a clear error when there is no (valid) record."""
+    path = record_path(config)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PortalError(f"Catatan build {RECORD_PATH} tidak ada: `portal publish` hanya mengirim berita yang "
+                          "sudah dibangun. Jalankan `portal build` dulu (di GitHub Actions: job build "
+                          "mengunggahnya sebagai artefak catatan-build).") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise PortalError(f"Catatan build {RECORD_PATH} tidak terbaca ({exc}). Jalankan `portal build` lagi.") from None
+    try:
+        if data.get("version") != VERSION:
+            raise ValueError(f"versi {data.get('version')!r}, yang dikenal {VERSION}")
+        return [_entry(raw) for raw in data["items"]]
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise PortalError(f"Catatan build {RECORD_PATH} rusak ({type(exc).__name__}: {exc}). "
+                          "Jalankan `portal build` lagi.") from None
+
+
+def _entry(raw: dict) -> Published:
+    # Every field is checked for its type: the file comes from another job.
+    text = {key: _str(raw[key], key) for key in ("id", "path", "date", "url", "title", "caption")}
+    dt.date.fromisoformat(text["date"])
+    platforms = tuple(_str(p, "platforms") for p in raw["platforms"])
+    if not set(platforms) <= set(PLATFORMS):
+        raise ValueError(f"platform tidak dikenal: {sorted(set(platforms) - set(PLATFORMS))}")
+    photos = tuple(RecordedPhoto(_str(p["social"], "social"), _str(p["alt"], "alt")) for p in raw["photos"])
+    return Published(**text, tags=tuple(_str(t, "tags") for t in raw["tags"]), platforms=platforms, photos=photos)
+
+
+def _str(value, key: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"`{key}` bukan teks")
+    return value

@@ -1,0 +1,301 @@
+"""Stage the checked content as Markdown pages (plus photo variants and feeds) for MkDocs.
+
+The stage is generator-neutral on purpose: standard front-matter
+(``title``, ``description``, ``date``) and Markdown with a little HTML, so
+a later move away from MkDocs (Material 9.x is in maintenance) keeps it.
+
+Generated pages: the home page, one page per article, paginated category,
+tag and monthly archive pages, the static pages, the feeds and robots.txt.
+Articles stay out of the navigation (MkDocs renders the nav into every page).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import secrets
+import shutil
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import quote
+
+import yaml
+from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
+
+from pipeline.site import feeds
+from pipeline.content import urls
+from pipeline.config import Config
+from pipeline.site.entries import MONTHS, Entry, WebPhoto, format_date
+from pipeline.photos.images import Processed
+from pipeline.content.model import Item, Page
+from pipeline.site.sanitize import TEXT_KEYS, body_marks
+from pipeline.content.urls import relative as relative_url  # noqa: F401 (re-exported: tests and callers use the old name)
+
+PER_PAGE = 20  # a phone scrolls 20 teasers easily; half the pages for MkDocs to render
+HOME_ITEMS = 10
+SIZES = "(min-width: 76.25em) 45rem, 100vw"
+
+# Autoescaped: titles, captions, alt texts and credits are editor input.
+_env = Environment(loader=PackageLoader("pipeline.site", "templates"), autoescape=True,
+                   trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+# The markers the portal MkDocs plugin looks for: trusted HTML blocks that skip
+# Markdown, and the bounds of an article's search text. Random per process, so
+# no narrative can forge them: a fixed text (``portalraw0portalraw``,
+# ``<!--/portal:text-->``) crashed the build or cut the search index (issue 10).
+# ``portal build`` and ``portal serve`` stage and render in the same process.
+MARKER = secrets.token_hex(8)
+RAW_START, RAW_END = f"<!--portal-{MARKER}:raw-->", f"<!--/portal-{MARKER}:raw-->"
+TEXT_START, TEXT_END = f"<!--portal-{MARKER}:text-->", f"<!--/portal-{MARKER}:text-->"
+BODY_START, BODY_END = body_marks(MARKER)
+_env.globals.update(raw_start=Markup(RAW_START), raw_end=Markup(RAW_END),
+                    text_start=Markup(TEXT_START), text_end=Markup(TEXT_END))
+
+
+def web_photos(item: Item, processed: dict[Path, Processed]) -> list[WebPhoto]:
+    """The item's photos with their staged names (``<article>/foto/<name>-<variant>.<ext>``)."""
+    photos = []
+    for photo, name in zip(item.photos, urls.photo_names(item.photos), strict=True):
+        out = processed[photo.path].outputs
+        url = {v.name: urls.photo(item.url, name, v.name, v.file.rsplit('.', 1)[1]) for v in out.values()}
+        # Several widths collapse to one when the source is small: list each once.
+        widths = dict(sorted((v.width, url[v.name]) for v in out.values() if v.name.startswith("w")))
+        large = max((v for v in out.values() if v.name.startswith("w")), key=lambda v: v.width)
+        photos.append(WebPhoto(
+            alt=photo.alt, credit=photo.credit, widths=sorted(widths.items()),
+            fallback=url["fallback"], width=out["fallback"].width, height=out["fallback"].height,
+            large=url[large.name], large_width=large.width, large_height=large.height,
+            thumb=url["thumb"], thumb_width=out["thumb"].width, thumb_height=out["thumb"].height,
+            og=url["og"], og_bytes=out["og"].bytes, social=url["social"], files={url[v.name]: v.file for v in out.values()}))
+    return photos
+
+
+def stage(config: Config, items: list[Item], pages: list[Page], target: Path | None,
+          processed: dict[Path, Processed] | None = None, cache_dir: Path | None = None,
+          link_photos: bool = True, marked: bool = False) -> tuple[dict[str, str], dict[str, Path]]:
+    """Render every generated page; return ``(texts, photo links)``, written into ``target`` if given.
+
+    ``texts`` maps relative paths to page texts; ``photo links`` maps the site
+    path of each photo variant to its cache file. The live preview stages
+    into a folder: a file is rewritten only when it changed, so MkDocs'
+    dirty builds redo only what an edit touched, and with ``link_photos``
+    the variants are hard-linked there too. ``portal build`` passes no
+    ``target``: the portal plugin hands the texts to MkDocs as in-memory
+    files and links the variants into the finished site. Originals are
+    never staged: only the variants made by ``images``.
+
+    ``marked`` stages for an engine without the portal plugin (Zensical):
+    each page's body between ``BODY_START``/``BODY_END`` (what
+    ``sanitize.sanitize_site`` cleans), front-matter text escaped (the
+    plugin's job on MkDocs), and each article as ``<url>index.md``
+    (Zensical resolves relative links in raw HTML against the source file).
+    """
+    processed = processed or {}
+    published = sorted((i for i in items if not i.draft and i.date),
+                       key=lambda i: (i.date, i.slug), reverse=True)
+    entries = []
+    for item in published:
+        assert item.date is not None  # only dated items are published (filtered above)
+        photos = web_photos(item, processed) if item.photos and all(p.path in processed for p in item.photos) \
+            else []
+        slug = item.meta["category"]
+        entries.append(Entry(item, item.url, item.title, item.date, format_date(item.date),
+                             config.categories.get(slug, slug), slug, item.meta["caption"],
+                             photos[0] if photos else None, photos))
+
+    files: dict[str, str] = {}
+    links: dict[str, Path] = {}
+    published_urls = {urls.source(entry.url): entry.url for entry in entries}
+    for index, entry in enumerate(entries):
+        newer = entries[index - 1] if index > 0 else None
+        older = entries[index + 1] if index + 1 < len(entries) else None
+        files[urls.source(entry.url)] = render_article(config, entry, newer, older)
+        for photo in entry.photos:
+            assert cache_dir is not None, "processed photos come with the cache that holds them"
+            for site_path, cached in photo.files.items():
+                links[site_path] = cache_dir / cached
+
+    files.update(render_lists(config, entries))
+    for page in pages:
+        files[urls.source(urls.page(page.name))] = render_page(page)
+    if marked:
+        files = {_article_index(name, published_urls): _mark(text) if name.endswith(".md") else text
+                 for name, text in files.items()}
+    files.update(feeds.render(config, entries))
+    if target is not None:
+        write_tree(target, files, links if link_photos else {})
+    return files, links
+
+
+def _article_index(name: str, articles: dict[str, str]) -> str:
+    return urls.index_source(articles[name]) if name in articles else name
+
+
+def _mark(text: str) -> str:
+    """A staged page with its front-matter text escaped and its body between the body markers."""
+    head, body = "", text
+    if text.startswith("---\n"):
+        end = text.index("\n---\n", 4)
+        meta = yaml.safe_load(text[4:end]) or {}
+        for key in TEXT_KEYS:
+            if isinstance(meta.get(key), str):
+                meta[key] = html.escape(meta[key])
+        if hasattr(meta.get("date"), "isoformat"):  # YAML read the ISO text as a datetime: write it back as it was
+            meta["date"] = meta["date"].isoformat()
+        head, body = f"---\n{_front_matter(**meta)}\n---\n", text[end + 5:]
+    return f"{head}\n{BODY_START}\n\n{body}\n\n{BODY_END}\n"
+
+
+def write_tree(target: Path, files: dict[str, str], links: dict[str, Path] | None = None) -> None:
+    """Make ``target`` hold exactly ``files`` (texts) and ``links`` (hard links to cached files).
+
+    Unchanged files are left alone; anything else in ``target`` is deleted,
+    so a removed photo's variants disappear from the next site.
+    """
+    links = links or {}
+    target.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        path = target / name
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    link_files(target, links)
+    keep = set(files) | set(links)
+    for path in sorted(target.rglob("*"), reverse=True):
+        name = path.relative_to(target).as_posix()
+        if path.is_file() and name not in keep:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def link_files(target: Path, links: dict[str, Path]) -> None:
+    """Hard-link each cached file into ``target`` under its site path (copy across file systems)."""
+    made: set[Path] = set()
+    for name, source in links.items():
+        path = target / name
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        if path.is_file() and os.path.samefile(path, source):
+            continue
+        path.unlink(missing_ok=True)
+        try:
+            os.link(source, path)
+        except OSError:  # another file system: copy instead
+            shutil.copyfile(source, path)
+
+
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: ~10x faster at 1,000s of pages
+
+
+def _front_matter(**meta) -> Markup:
+    return Markup(yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000).strip())
+
+
+def _helpers(page_url: str) -> dict:
+    def rel(target: str) -> str:
+        return urls.relative(page_url, target)
+
+    def srcset(photo: WebPhoto) -> str:
+        return ", ".join(f"{rel(url)} {width}w" for width, url in photo.widths)
+
+    return {"rel": rel, "srcset": srcset}
+
+
+def render_article(config: Config, entry: Entry, newer: Entry | None = None, older: Entry | None = None) -> str:
+    """One news article: title, details, lead photo, narrative, gallery, tags, share links, neighbours."""
+    item, meta = entry.item, entry.item.meta
+    assert item.doc is not None, "only items that were read are staged"
+    # Without a site URL the share links carry the bare site path (no leading slash), as they always did.
+    absolute = urls.absolute(config, entry.url) if config.site_url else entry.url
+    extra = {"image": entry.photo.og, "image_alt": entry.photo.alt} if entry.photo else {}
+    head = _front_matter(title=entry.title, description=entry.caption, date=entry.date.isoformat(),
+                         category=entry.category, tags=list(meta.get("tags") or []), type="article",
+                         location=meta.get("location") or "", **extra)
+    text = f"{entry.title} {absolute}"
+    share = [("WhatsApp", f"https://wa.me/?text={quote(text)}"),
+             ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={quote(absolute)}"),
+             ("X", f"https://x.com/intent/tweet?text={quote(entry.title)}&url={quote(absolute)}"),
+             ("Telegram", f"https://t.me/share/url?url={quote(absolute)}&text={quote(entry.title)}")]
+    return _env.get_template("article.md").render(
+        front_matter=head, title_md=Markup(_md_text(entry.title)), item=item, date_text=entry.date_text,
+        category=entry.category, category_url=urls.category(entry.category_slug),
+        location=meta.get("location"), lead=entry.photo, sizes=SIZES,
+        # Markdown, as written: the stage's markers carry a per-process random part (MARKER).
+        narrative=Markup(item.doc.body.strip()), photos=entry.photos, tags=meta.get("tags") or [],
+        share=share, newer=newer, older=older, **_helpers(entry.url))
+
+
+def _listing(url: str, title: str, heading: str, entries: list[Entry], description: str, *,
+             intro: str = "", more: str | None = None, links=None, per_page: int = PER_PAGE) -> dict[str, str]:
+    """``url`` and its pagination pages (``<url>halaman/N/``)."""
+    chunks = [entries[i:i + per_page] for i in range(0, len(entries), per_page)] or [[]]
+    pages = len(chunks)
+    out = {}
+    for number, chunk in enumerate(chunks, start=1):
+        page_url = urls.list_page(url, number)
+        previous = None if number == 1 else urls.list_page(url, number - 1)
+        following = urls.list_page(url, number + 1) if number < pages else None
+        suffix = f" (halaman {number})" if number > 1 else ""
+        # Lists repeat the articles' teasers: keep them out of the search index.
+        head = _front_matter(title=title + suffix, description=description, search={"exclude": True})
+        text = _env.get_template("listing.md").render(
+            front_matter=head, heading=heading + suffix, intro=intro, entries=chunk, pages=pages, number=number,
+            previous=previous, next=following, more=more if number == 1 else None,
+            links=links if number == 1 else None, **_helpers(page_url))
+        out[urls.index_source(page_url)] = text
+    return out
+
+
+def render_lists(config: Config, entries: list[Entry]) -> dict[str, str]:
+    """Home, category, tag and monthly archive pages, each paginated."""
+    files = _listing(urls.HOME, "Beranda", "Berita Terbaru", entries[:HOME_ITEMS],
+                     f"Berita terbaru {config.site_name}", more=urls.ARCHIVE if entries else None, per_page=HOME_ITEMS)
+
+    by_category: dict[str, list[Entry]] = defaultdict(list)
+    by_tag: dict[str, list[Entry]] = defaultdict(list)
+    by_month: dict[tuple[int, int], list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_category[entry.category_slug].append(entry)
+        for tag in entry.item.meta.get("tags") or []:
+            by_tag[tag].append(entry)
+        by_month[(entry.date.year, entry.date.month)].append(entry)
+
+    for slug, label in config.categories.items():
+        files.update(_listing(urls.category(slug), f"Kategori: {label}", label, by_category.get(slug, []),
+                              f"Berita kategori {label} {config.site_name}"))
+    files.update(_listing(urls.CATEGORIES, "Kategori", "Kategori Berita", [], "Daftar kategori berita",
+                          links=[(label, urls.category(slug), len(by_category.get(slug, [])))
+                                 for slug, label in config.categories.items()]))
+    for tag, tagged in sorted(by_tag.items()):
+        files.update(_listing(urls.tag(tag), f"Tag: {tag}", f"#{tag}", tagged, f"Berita dengan tag {tag}"))
+    files.update(_listing(urls.TAGS, "Tag", "Semua Tag", [], "Daftar tag berita",
+                          links=[(f"#{tag}", urls.tag(tag), len(tagged)) for tag, tagged in sorted(by_tag.items())]))
+    for (year, month), monthly in sorted(by_month.items()):
+        label = f"{MONTHS[month - 1]} {year}"
+        files.update(_listing(urls.month(year, month), f"Arsip {label}", f"Arsip {label}", monthly,
+                              f"Berita bulan {label}"))
+    files.update(_listing(urls.ARCHIVE, "Arsip", "Arsip Berita", [], "Arsip berita per bulan",
+                          links=[(f"{MONTHS[m - 1]} {y}", urls.month(y, m), len(v))
+                                 for (y, m), v in sorted(by_month.items(), reverse=True)]))
+    return files
+
+
+def render_page(page: Page) -> str:
+    """A static page, with its title in standard front-matter."""
+    assert page.doc is not None, "only pages that were read are staged"
+    meta = {"title": page.title}
+    if page.doc.meta.get("description"):
+        meta["description"] = page.doc.meta["description"]
+    return f"---\n{_front_matter(**meta)}\n---\n\n{page.doc.body.strip()}\n"
+
+
+def _md_text(text: str) -> str:
+    # Plain text into Markdown: escape what Markdown or HTML would interpret.
+    out = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for ch in "\\`*_[]#":
+        out = out.replace(ch, "\\" + ch)
+    return out

@@ -1,0 +1,170 @@
+"""``portal build --engine zensical``: build the staged pages with Zensical, then sanitize the site.
+
+Zensical (Material's successor) reads ``mkdocs.yml`` but drops plugins it
+does not know (the ``portal`` plugin, which sanitizes every page on MkDocs)
+and ``hooks:`` without a word. So nothing here relies on a plugin: the
+stage writes the pages to disk with their bodies between per-build markers
+and their front-matter text escaped (``stage(..., marked=True)``), Zensical
+builds them with a derived ``mkdocs.yml`` and a derived copy of
+``overrides/`` (without the ``portal_memo`` blocks, a MkDocs-only template
+global), and ``sanitize.sanitize_site`` cleans every page of the result.
+A site whose every HTML file was not covered is refused, never swapped in.
+
+Measured on the sample site (2026-12): 0.5-0.75 s on either engine.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import shutil
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline.config import CONFIG_FILE, Config
+from pipeline.errors import PortalError
+from pipeline.site.sanitize import check_coverage, sanitize_search, sanitize_site
+
+PINNED = "0.0.73"  # 0.1.x needs zensical-ui, which the registry does not carry
+WORK_DIR = ".portal"
+# Zensical's search dialog (a shadow root its bundle builds) inserts one <style> element; under
+# the site's policy (style-src 'self') it was blocked and the dialog unstyled. Its hash, for PINNED:
+# measured in Chromium (tests/test_browser_zensical.py fails on any CSP violation if it changes).
+STYLE_HASHES = ("'sha256-NwSx/R2V/U4jnW0Tq5pQ53Y/rzPVJ4dqE7D6UTA/J1k='",)
+# The plugins Zensical knows (search) or that the pipeline replaces (portal: the stage and the sanitize pass).
+KNOWN_PLUGINS = ("search", "portal")
+_SLUGIFY = "pipeline.site.sanitize.slugify"
+_MEMO_BLOCK = re.compile(r"^\{% block \w+ %\}\{\{ portal_memo\(.*\) \}\}\{% endblock %\}\n", re.MULTILINE)
+# main.html escapes front-matter values with `| e`; the stage already escaped them for Zensical.
+_META_ESCAPE = re.compile(r"\b(page\.meta\.title|title|description|meta\.image_alt|meta\.category) \| e\b")
+
+
+def require() -> None:
+    """Refuse unless Zensical is installed at ``PINNED`` (another version renders another site)."""
+    try:
+        found = metadata.version("zensical")
+    except metadata.PackageNotFoundError:
+        found = None
+    if found != PINNED:
+        now = f"terpasang {found}" if found else "belum terpasang"
+        raise PortalError(f"Zensical {PINNED} dibutuhkan untuk `--engine zensical`, tetapi {now}. Pasang "
+                          f"dependensi proyek lagi: `make build` (atau `pip install zensical=={PINNED}`).")
+
+
+def refuse_dropped(mkdocs: dict[str, Any]) -> None:
+    """Refuse what Zensical would silently drop from ``mkdocs.yml``: unknown plugins and ``hooks:``."""
+    dropped = [f"plugin `{name}`" for name in _plugin_names(mkdocs.get("plugins")) if name not in KNOWN_PLUGINS]
+    if mkdocs.get("hooks"):
+        dropped.append("`hooks:`")
+    if dropped:
+        raise PortalError(f"{CONFIG_FILE} memuat {', '.join(dropped)}, yang diabaikan Zensical tanpa "
+                          "peringatan. Hapus dari mkdocs.yml, atau bangun dengan `--engine mkdocs`.")
+
+
+def _plugin_names(plugins: Any) -> list[str]:
+    if isinstance(plugins, dict):
+        return [str(name) for name in plugins]
+    names: list[str] = []
+    for entry in plugins or []:
+        names.extend(map(str, entry) if isinstance(entry, dict) else [str(entry)])
+    return names
+
+
+def run_zensical(config: Config, files: dict[str, str], site_dir: Path, photos: dict[str, Path],
+                 marker: str) -> Path:
+    """Build the staged ``files`` and ``photos`` with Zensical and sanitize the result; return the new site.
+
+    Works in a temporary folder inside ``.portal/`` (Zensical wants docs_dir
+    and site_dir inside the folder of its config), which the caller swaps
+    into ``site_dir``'s place; on any failure that folder is deleted and
+    ``site_dir`` is untouched.
+    """
+    import zensical
+
+    from pipeline.site.stage import write_tree
+
+    (config.root / WORK_DIR).mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="zensical-", dir=config.root / WORK_DIR))
+    try:
+        write_tree(work / "docs", files, photos)
+        _derive_overrides(config.root / _custom_dir(config.mkdocs), work / "overrides")
+        (work / CONFIG_FILE).write_text(derive_config(config.mkdocs), encoding="utf-8")
+        try:
+            zensical.build(str(work / CONFIG_FILE), {"clean": True, "strict": False})
+        except RuntimeError as exc:
+            raise PortalError(f"Zensical gagal membangun situs: {exc}") from None
+        built = work / "site"
+        covered, texts = sanitize_site(built, marker, STYLE_HASHES)
+        check_coverage(built, covered)
+        if (built / "search.json").is_file():
+            sanitize_search(built / "search.json", texts)
+        _gzip_sitemap(built)
+        site = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+        site.rmdir()
+        shutil.move(str(built), site)  # a rename on one file system
+        return site
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _custom_dir(mkdocs: dict[str, Any]) -> str:
+    theme = mkdocs.get("theme")
+    return str(theme.get("custom_dir") or "overrides") if isinstance(theme, dict) else "overrides"
+
+
+def derive_config(mkdocs: dict[str, Any]) -> str:
+    """The ``mkdocs.yml`` Zensical builds: ours, with the work folder's paths and what Zensical reads.
+
+    ``search`` keeps only ``enabled``/``separator`` (Zensical has its own
+    engine); ``portal`` goes (its work is done by the stage and the sanitize
+    pass); the headings' anchors keep the ``isi-`` prefix through toc's
+    ``slugify`` (a ``!!python/name`` tag, which Zensical resolves).
+    """
+    data = {key: value for key, value in mkdocs.items() if key not in ("plugins", "hooks")}
+    data.update(docs_dir="docs", site_dir="site")
+    theme = dict(data.get("theme") or {})
+    theme["custom_dir"] = "overrides"
+    data["theme"] = theme
+    plugins = []
+    for entry in mkdocs.get("plugins") or []:
+        name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, None)
+        if name == "search":
+            kept = {k: v for k, v in (options or {}).items() if k in ("enabled", "separator")}
+            plugins.append({"search": kept} if kept else "search")
+    data["plugins"] = plugins
+    extensions = []
+    for entry in mkdocs.get("markdown_extensions") or []:
+        name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, None)
+        extensions.append({name: options} if options is not None else name)
+    toc = next((e for e in extensions if e == "toc" or (isinstance(e, dict) and "toc" in e)), None)
+    if toc is None:
+        extensions.append({"toc": {"slugify": _SLUGIFY}})
+    else:
+        index = extensions.index(toc)
+        options = dict(toc["toc"] or {}) if isinstance(toc, dict) else {}
+        options["slugify"] = _SLUGIFY
+        extensions[index] = {"toc": options}
+    data["markdown_extensions"] = extensions
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    return text.replace(f"slugify: {_SLUGIFY}", f"slugify: !!python/name:{_SLUGIFY}")
+
+
+def _derive_overrides(source: Path, target: Path) -> None:
+    """``overrides/`` for Zensical: no ``portal_memo`` blocks, no ``partials/nav.html`` (both need the plugin)."""
+    shutil.copytree(source, target)
+    (target / "partials" / "nav.html").unlink(missing_ok=True)
+    main = target / "main.html"
+    if main.is_file():
+        text = _MEMO_BLOCK.sub("", main.read_text(encoding="utf-8"))
+        main.write_text(_META_ESCAPE.sub(r"\1", text), encoding="utf-8")
+
+
+def _gzip_sitemap(site: Path) -> None:
+    # MkDocs publishes sitemap.xml.gz beside sitemap.xml; Zensical does not.
+    sitemap = site / "sitemap.xml"
+    if sitemap.is_file():
+        (site / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap.read_bytes(), mtime=0))

@@ -1,0 +1,342 @@
+"""The publication ledger: an append-only JSON Lines record of every post's state.
+
+By default it lives on the git branch ``portal-ledger`` of the site's
+repository and is pushed after every line, so the next CI run, on a fresh
+clone, knows what was posted; it is also the public register of
+publications. ``--ledger PATH`` keeps it in a local file instead.
+
+The branch is written with git plumbing only (blob, tree, commit, ref):
+the checkout it runs in (its work tree, index, HEAD) is never touched.
+A push that loses a race with another run is re-applied on the new tip.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from pipeline.content.sop import ATTEMPTING, LEDGER_STATES
+from pipeline.errors import PortalError
+
+STATES = LEDGER_STATES  # defined with the other SOP facts in pipeline/content/sop.py
+README = ("# portal-ledger\n\nDaftar publikasi portal ke media sosial, ditulis otomatis oleh `portal publish` "
+          "(satu baris JSON per perubahan status). Jangan disunting manual.\n")
+RETRIES = 5  # re-applications after a push lost a race with another run
+_REQUIRED = ("item", "platform", "state", "time")
+_OPTIONAL_TEXT = ("path", "remote_id", "url", "message")
+
+
+class LedgerError(PortalError):
+    """The ledger cannot be read or written."""
+
+
+def _problem(values) -> str | None:
+    """Why ``values`` is not a ledger record, or None when it is one."""
+    if not isinstance(values, dict):
+        return "bukan objek JSON"
+    for name in _REQUIRED:
+        if not isinstance(values.get(name), str) or not values[name]:
+            return f"`{name}` kosong atau bukan teks"
+    if values["state"] not in STATES:
+        return f"status {values['state']!r} tidak dikenal"
+    for name in _OPTIONAL_TEXT:
+        if not isinstance(values.get(name, ""), str):
+            return f"`{name}` bukan teks"
+    if not isinstance(values.get("data", {}), dict):
+        return "`data` bukan objek"
+    return None
+
+
+@dataclass
+class Record:
+    """One line of the ledger: the state of one item on one platform at one time."""
+
+    item: str
+    platform: str
+    state: str
+    time: str
+    path: str = ""
+    remote_id: str = ""
+    url: str = ""
+    message: str = ""
+    data: dict = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        """The record as one JSON line: sorted keys, empty optional fields left out."""
+        values = {k: v for k, v in asdict(self).items() if k in _REQUIRED or v not in ("", {}, None)}
+        line = json.dumps(values, ensure_ascii=False, sort_keys=True)
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError:
+            # A lone surrogate (from a platform's JSON) cannot be stored as UTF-8; escaped it round-trips.
+            line = json.dumps(values, ensure_ascii=True, sort_keys=True)
+        return line
+
+    @classmethod
+    def from_json(cls, line: str) -> Record:
+        """Parse one ledger line; ValueError when it is not a valid record."""
+        values = json.loads(line)
+        problem = _problem(values)
+        if problem:
+            raise ValueError(problem)
+        # Unknown keys are ignored so that an older portal can read a newer ledger.
+        return cls(**{k: values[k] for k in cls.__dataclass_fields__ if k in values})
+
+
+class Ledger:
+    """Records read from a store; appends go to the store before returning."""
+
+    def __init__(self, store):
+        self.store = store
+        self._records: list[Record] = []
+        self._latest: dict[tuple[str, str], Record] = {}
+
+    def load(self) -> None:
+        """Read every record from the store; a malformed line raises LedgerError naming it."""
+        self._records, self._latest = [], {}
+        # split("\n"), not splitlines(): a message may hold U+2028 or \x85, which JSON keeps raw.
+        for number, line in enumerate(self.store.read().split("\n"), start=1):
+            line = line.removesuffix("\r")
+            if not line.strip():
+                continue  # no record there, so nothing is lost
+            try:
+                record = Record.from_json(line)
+            except ValueError as exc:  # json.JSONDecodeError is a ValueError
+                raise LedgerError(f"baris {number} daftar publikasi rusak: {line[:80]!r}. Perbaiki atau hapus "
+                                  f"baris itu di cabang portal-ledger (hanya bila yakin). ({exc})") from None
+            self._remember(record)
+
+    def _remember(self, record: Record) -> None:
+        self._records.append(record)
+        self._latest[(record.item, record.platform)] = record
+
+    def records(self) -> list[Record]:
+        """Every record, in ledger order."""
+        return list(self._records)
+
+    def latest(self, item: str, platform: str) -> Record | None:
+        """The last record of ``item`` on ``platform``, or None if it has none."""
+        return self._latest.get((item, platform))
+
+    def pending(self) -> list[Record]:
+        """Latest records still ATTEMPTING (a run died around a publishing call), in ledger order."""
+        return [r for r in self._records if r.state == ATTEMPTING and self._latest[(r.item, r.platform)] is r]
+
+    def append(self, record: Record) -> None:
+        """Persist ``record`` durably (LedgerError if impossible), then remember it."""
+        problem = _problem(asdict(record))
+        if problem:
+            # A bad line would make the whole ledger unreadable on the next run: refuse it here.
+            raise ValueError(f"invalid ledger record: {problem}")
+        self.store.append(record.to_json())
+        self._remember(record)
+
+
+class FileStore:
+    """A local JSON Lines file (``--ledger PATH``), created with its folders on the first append."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def read(self) -> str:
+        """The file's text; empty when it does not exist yet."""
+        try:
+            return self.path.read_bytes().decode("utf-8")
+        except FileNotFoundError:
+            return ""
+        except UnicodeDecodeError as exc:
+            raise LedgerError(f"daftar publikasi {self.path} bukan teks UTF-8 (bita ke-{exc.start}).") from None
+        except OSError as exc:
+            raise LedgerError(f"daftar publikasi {self.path} tidak terbaca: {exc.strerror}") from None
+
+    def append(self, line: str) -> None:
+        """Append ``line`` and a newline, and fsync before returning."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            created = not self.path.exists()
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                data = (line + "\n").encode("utf-8")
+                size = os.fstat(fd).st_size
+                if size and os.pread(fd, 1, size - 1) != b"\n":
+                    # A line torn by a killed run stays on its own line (and is reported by load),
+                    # rather than swallowing this record into it.
+                    data = b"\n" + data
+                os.write(fd, data)  # one write with O_APPEND: never interleaved with another writer
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            if created and hasattr(os, "O_DIRECTORY"):
+                # The new file's directory entry must be durable too, or a crash can lose the file.
+                dir_fd = os.open(self.path.parent, os.O_RDONLY | os.O_DIRECTORY)
+                try:
+                    os.fsync(dir_fd)
+                finally:
+                    os.close(dir_fd)
+        except OSError as exc:
+            raise LedgerError(f"daftar publikasi {self.path} tidak dapat ditulis: {exc.strerror}") from None
+
+
+def _basic(token: str) -> str:
+    return base64.b64encode(f"x-access-token:{token}".encode()).decode()
+
+
+def _git_env(token: str | None = None, base: Mapping[str, str] | None = None) -> dict:
+    """The environment for a git command; with ``token``, an Authorization header for http(s) remotes.
+
+    The token reaches git only here, in GIT_CONFIG_* variables: never on a
+    command line (visible in ``ps``) and never in ``.git/config``.
+    """
+    env = dict(os.environ if base is None else base)
+    env["GIT_TERMINAL_PROMPT"] = "0"  # in CI a credential prompt would hang the run
+    env["LC_ALL"] = "C"  # git's messages are parsed ("couldn't find remote ref", "[rejected]")
+    for role in ("AUTHOR", "COMMITTER"):
+        env.setdefault(f"GIT_{role}_NAME", "portal")
+        env.setdefault(f"GIT_{role}_EMAIL", "portal@localhost")
+    if token:
+        # Added after any GIT_CONFIG_* entries already in the environment instead of replacing them.
+        try:
+            index = int(env.get("GIT_CONFIG_COUNT", "0"))
+        except ValueError:
+            index = 0
+        env["GIT_CONFIG_COUNT"] = str(index + 1)
+        env[f"GIT_CONFIG_KEY_{index}"] = "http.extraheader"
+        env[f"GIT_CONFIG_VALUE_{index}"] = f"AUTHORIZATION: basic {_basic(token)}"
+    return env
+
+
+def _redact(text: str, token: str | None) -> str:
+    """``text`` with ``token`` and its base64 forms replaced by ``***``."""
+    if token:
+        for secret in (_basic(token), base64.b64encode(token.encode()).decode(), token):
+            text = text.replace(secret, "***")
+    return text
+
+
+class GitBranchStore:
+    """The ledger file on a branch of the repository at ``repo``, pushed to ``remote`` after every append."""
+
+    REMOTE_REF = "refs/portal/ledger-remote"
+
+    def __init__(self, repo: Path, branch: str = "portal-ledger", remote: str | None = "origin",
+                 filename: str = "ledger.jsonl", token: str | None = None):
+        self.repo, self.branch, self.filename = Path(repo), branch, filename
+        self._secret = token  # redacted from every message, used or not
+        self.token = None
+        self.tip: str | None = None  # the commit read last: the parent of the next append
+        self.content = ""
+        if self._run("rev-parse", "--git-dir").returncode != 0:
+            raise LedgerError(f"{self.repo} bukan repositori git, jadi daftar publikasi tidak dapat disimpan "
+                              f"di cabang {branch}. Jalankan di dalam clone repositori, atau pakai --ledger PATH.")
+        self.remote = remote if remote and remote in self._git("remote").split() else None
+        if self.remote and token:
+            urls = self._git("remote", "get-url", self.remote) + self._git("remote", "get-url", "--push", self.remote)
+            if any(url.lower().startswith(("https://", "http://")) for url in urls.split()):
+                self.token = token  # an ssh or local remote gets no header it has no use for
+
+    def _env(self, auth: bool = True) -> dict:
+        return _git_env(self.token if auth else None)
+
+    def _run(self, *args: str, input: bytes | None = None, auth: bool = False) -> subprocess.CompletedProcess:
+        """Run one git command in the repository; the only place a process is started."""
+        try:
+            return subprocess.run(["git", *args], cwd=self.repo, input=input, capture_output=True,
+                                  env=self._env(auth))
+        except OSError as exc:
+            raise LedgerError(f"git tidak dapat dijalankan untuk daftar publikasi: {exc.strerror}") from None
+
+    def _message(self, result: subprocess.CompletedProcess) -> str:
+        text = (result.stderr + result.stdout).decode("utf-8", "replace").strip()
+        return _redact(text, self._secret)[:500]  # redacted before cutting: no token half survives
+
+    def _git(self, *args: str, input: bytes | None = None) -> str:
+        result = self._run(*args, input=input)
+        if result.returncode != 0:
+            raise LedgerError(f"git {args[0]} gagal untuk daftar publikasi: {self._message(result)}")
+        return result.stdout.decode("utf-8")
+
+    def _local_tip(self) -> str | None:
+        result = self._run("rev-parse", "--verify", "--quiet", f"refs/heads/{self.branch}^{{commit}}")
+        return result.stdout.decode().strip() if result.returncode == 0 else None
+
+    def _fetch(self) -> str | None:
+        assert self.remote is not None, "fetched only when the repository has the remote"
+        result = self._run("fetch", "--quiet", "--no-tags", self.remote,
+                           f"+refs/heads/{self.branch}:{self.REMOTE_REF}", auth=True)
+        if result.returncode == 0:
+            return self._git("rev-parse", f"{self.REMOTE_REF}^{{commit}}").strip()
+        if b"couldn't find remote ref" in result.stderr:
+            return None  # the first publication: no ledger yet
+        raise LedgerError(f"daftar publikasi tidak dapat diambil dari {self.remote}: {self._message(result)}. "
+                          "Periksa jaringan dan izin GITHUB_TOKEN (perlu contents: write).")
+
+    def _content_at(self, commit: str | None) -> str:
+        if commit is None:
+            return ""
+        if self._run("cat-file", "-e", f"{commit}:{self.filename}").returncode != 0:
+            return ""
+        blob = self._run("cat-file", "blob", f"{commit}:{self.filename}")
+        try:
+            return blob.stdout.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise LedgerError(f"{self.filename} di cabang {self.branch} bukan teks UTF-8 "
+                              f"(bita ke-{exc.start}).") from None
+
+    def read(self) -> str:
+        """The ledger text at the remote branch (fetched now), or the local branch without a remote."""
+        self.tip = self._fetch() if self.remote else self._local_tip()
+        self.content = self._content_at(self.tip)
+        return self.content
+
+    def _commit(self, content: str, parent: str | None, message: str) -> str:
+        blob = self._git("hash-object", "-w", "--stdin", input=content.encode("utf-8")).strip()
+        readme = self._git("hash-object", "-w", "--stdin", input=README.encode("utf-8")).strip()
+        tree = self._git("mktree", input=f"100644 blob {readme}\tREADME.md\n"
+                                         f"100644 blob {blob}\t{self.filename}\n".encode()).strip()
+        parents = ["-p", parent] if parent else []
+        return self._git("commit-tree", "--no-gpg-sign", tree, *parents, "-m", message).strip()
+
+    def _publish(self, commit: str) -> bool:
+        """Move the branch to ``commit``; False if another writer moved it first."""
+        if not self.remote:
+            # Compare-and-swap: "" means the branch must not exist yet.
+            result = self._run("update-ref", f"refs/heads/{self.branch}", commit, self.tip or "")
+            if result.returncode == 0:
+                return True
+            if self._local_tip() != self.tip:
+                return False  # another process in this clone appended meanwhile
+            raise LedgerError(f"cabang {self.branch} tidak dapat diperbarui: {self._message(result)}")
+        result = self._run("push", "--quiet", "--porcelain", "--no-verify", self.remote,
+                           f"{commit}:refs/heads/{self.branch}", auth=True)
+        if result.returncode != 0:
+            # "[rejected]" is a lost race (non-fast-forward, fetch first); "[remote rejected]" is not.
+            if b"\t[rejected]" in result.stdout:
+                return False
+            raise LedgerError(f"daftar publikasi tidak dapat dikirim ke {self.remote}: {self._message(result)}")
+        # A local copy for people reading the clone, best effort: the line is already stored on the
+        # remote, and reporting failure now would stop a run whose record is in fact durable.
+        self._run("update-ref", f"refs/heads/{self.branch}", commit)
+        return True
+
+    def append(self, line: str) -> None:
+        """Append ``line`` to the branch as a new commit, pushed before returning."""
+        try:
+            record = json.loads(line)
+            message = f"ledger: {record['item']} {record['platform']} {record['state']}"
+        except (ValueError, TypeError, KeyError):
+            message = "ledger: tambah baris"
+        for _ in range(1 + RETRIES):
+            base = self.content if not self.content or self.content.endswith("\n") else self.content + "\n"
+            content = base + line + "\n"
+            commit = self._commit(content, self.tip, message)
+            if self._publish(commit):
+                self.tip, self.content = commit, content
+                return
+            self.read()  # another run wrote meanwhile: add the same line on top of theirs
+        raise LedgerError(f"daftar publikasi di cabang {self.branch} terus diubah proses lain "
+                          f"({1 + RETRIES} kali ditolak); baris ini belum tersimpan. Jalankan lagi nanti.")

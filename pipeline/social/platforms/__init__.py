@@ -1,0 +1,35 @@
+"""Clients of the four social platforms, one module each, behind one small interface.
+
+``publish(post, attempting)`` makes the post public and returns a
+``Result``; it calls ``attempting(data)`` right before the one call that
+makes the post public, so the ledger records ATTEMPTING first. ``find(post,
+data)`` looks for a post that may already exist (after a crash or a dropped
+connection): a ``Result``, ``None`` (certainly not there), or ``UNSEARCHABLE``
+when the platform cannot tell (Telegram bots cannot read a channel's history).
+"""
+
+from __future__ import annotations
+
+# Re-exported: the interface of the clients, as ``publish`` imports it.
+from pipeline.social.platforms.base import UNSEARCHABLE, Deferred, Result
+
+__all__ = ["UNSEARCHABLE", "Deferred", "Result", "clients_from_env"]
+
+
+def clients_from_env(env, redact, budget, only=None):
+    """``(clients, notices)``: a client per platform with credentials in ``env``, a notice per skipped one."""
+    from pipeline.social.platforms import facebook, instagram, telegram, x
+
+    clients, notices = {}, []
+    for module in (facebook, instagram, x, telegram):
+        if only is not None and module.PLATFORM not in only:
+            continue
+        missing = [name for name in module.ENV if not env.get(name)]
+        if missing:
+            notices.append(f"{module.NAME} dilewati: {', '.join(missing)} belum diatur di environment.")
+            continue
+        for name in module.ENV:
+            if "TOKEN" in name:
+                redact.add(env[name])
+        clients[module.PLATFORM] = module.from_env(env, redact, budget)
+    return clients, notices

@@ -1,0 +1,24 @@
+"""The types every platform client shares: ``Result``, ``Deferred``, ``UNSEARCHABLE``.
+
+Apart from ``pipeline.social.platforms`` (which loads the clients) so that a client
+never imports the package that imports it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+UNSEARCHABLE = object()
+
+
+@dataclass
+class Result:
+    """A post that exists: its id and public URL on the platform."""
+
+    remote_id: str
+    url: str
+    data: dict = field(default_factory=dict)
+
+
+class Deferred(Exception):
+    """Not now, not an error: e.g. Instagram's daily publishing limit is used up."""

@@ -1,0 +1,87 @@
+"""Instagram (professional account) through the Graph API's content publishing.
+
+A child container per photo from its public JPEG URL (``is_carousel_item``),
+a ``CAROUSEL`` container with the caption, polled until ``FINISHED``, then
+``media_publish``. The publishing limit (``content_publishing_limit``) is
+read first: when it is used up the item is deferred to a later run. The
+carousel container is what the ledger remembers: ``PUBLISHED`` means done,
+``FINISHED`` means it only needs ``media_publish``.
+"""
+
+from __future__ import annotations
+
+from pipeline.social.platforms.base import Deferred, Result
+from pipeline.social.platforms.facebook import GraphTransport
+from pipeline.social.platforms.http import ApiError
+
+PLATFORM, NAME = "instagram", "Instagram"
+ENV = ("INSTAGRAM_USER_ID", "INSTAGRAM_TOKEN")
+DEFAULT_URL = "https://graph.facebook.com/v21.0"
+POLL_SECONDS, POLL_MAX = 2.0, 60
+
+
+class Instagram:
+    """Posts carousels to one Instagram professional account."""
+
+    platform, name, searchable = PLATFORM, NAME, True
+
+    def __init__(self, user_id: str, token: str, base_url: str, transport: GraphTransport):
+        self.user, self.base, self.http = user_id, base_url.rstrip("/"), transport
+        self.auth = {"Authorization": f"Bearer {token}"}
+
+    def _post(self, path: str, form: dict, final: bool = False) -> dict:
+        return self.http.call("POST", f"{self.base}/{path}", headers=self.auth, data=form, final=final).json()
+
+    def _get(self, path: str, **params) -> dict:
+        return self.http.call("GET", f"{self.base}/{path}", headers=self.auth, params=params).json()
+
+    def publish(self, post, attempting) -> Result:
+        limit = self._get(f"{self.user}/content_publishing_limit", fields="config,quota_usage").get("data") or [{}]
+        usage, total = limit[0].get("quota_usage", 0), (limit[0].get("config") or {}).get("quota_total", 100)
+        if usage >= total:
+            raise Deferred(f"batas unggahan Instagram 24 jam sudah terpakai ({usage} dari {total})")
+        children = [self._post(f"{self.user}/media", {"image_url": p.url, "is_carousel_item": "true",
+                                                      "alt_text": p.alt})["id"] for p in post.photos]
+        container = self._post(f"{self.user}/media", {"media_type": "CAROUSEL", "children": ",".join(children),
+                                                      "caption": post.text})["id"]
+        status = self._wait(container)
+        if status != "FINISHED":
+            raise ApiError(PLATFORM, f"Instagram gagal memproses carousel (status {status})")
+        attempting({"container": container})
+        return self._publish(container)
+
+    def _publish(self, container: str) -> Result:
+        try:
+            media = str(self._post(f"{self.user}/media_publish", {"creation_id": container}, final=True)["id"])
+        except ApiError as exc:
+            if exc.code == 9:  # the publishing limit: nothing was published
+                raise Deferred(f"batas unggahan Instagram 24 jam sudah terpakai ({exc.message})") from None
+            raise
+        permalink = self._get(media, fields="permalink").get("permalink") or ""
+        return Result(media, permalink, {"container": container})
+
+    def _wait(self, container: str) -> str:
+        status = ""
+        for _ in range(POLL_MAX):
+            status = self._get(container, fields="status_code").get("status_code", "")
+            if status != "IN_PROGRESS":
+                return status
+            self.http.budget.wait(POLL_SECONDS, NAME)
+        return status
+
+    def find(self, post, data) -> Result | None:
+        container = (data or {}).get("container")
+        if not container:
+            return None  # killed before the carousel existed: nothing was published
+        status = self._wait(container)
+        if status == "PUBLISHED":
+            return Result("", "", {"container": container})
+        if status == "FINISHED":  # made but never published: publishing it is the rest of the job
+            return self._publish(container)
+        return None
+
+
+def from_env(env, redact, budget) -> Instagram:
+    """A client configured from ``INSTAGRAM_*`` variables."""
+    return Instagram(env["INSTAGRAM_USER_ID"], env["INSTAGRAM_TOKEN"], env.get("INSTAGRAM_GRAPH_URL") or DEFAULT_URL,
+                     GraphTransport(PLATFORM, redact, budget))
