@@ -124,25 +124,26 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def build(project: Path, today: str = TODAY) -> subprocess.CompletedProcess:
+def build(project: Path, today: str = TODAY, engine: str = "mkdocs") -> subprocess.CompletedProcess:
     env = {**os.environ, "PORTAL_TODAY": today, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "pipeline", "build"], cwd=project, env=env,
+    return subprocess.run([sys.executable, "-m", "pipeline", "build", "--engine", engine], cwd=project, env=env,
                           capture_output=True, text=True, encoding="utf-8", timeout=600)
 
 
-def sample_site(tmp_path_factory) -> Path:
-    """The built sample project (``<project>/site``), built once per session across xdist workers."""
+def sample_site(tmp_path_factory, engine: str = "mkdocs") -> Path:
+    """The sample project built by ``engine`` (``<project>/site``), once per session across xdist workers."""
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent  # shared by the workers of this run
-    project = base / "portal-sample-site"
-    done = base / "portal-sample-site.ok"
-    with open(base / "portal-sample-site.lock", "w") as lock:
+    name = "portal-sample-site" + ("" if engine == "mkdocs" else f"-{engine}")
+    project = base / name
+    done = base / f"{name}.ok"
+    with open(base / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not done.exists():
             shutil.rmtree(project, ignore_errors=True)
             copy_project(project)
-            result = build(project)
+            result = build(project, engine=engine)
             if result.returncode != 0:
                 pytest.fail(f"portal build failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
             done.write_text(result.stdout, encoding="utf-8")
@@ -204,11 +205,12 @@ def hostile_project(target: Path, narratives: dict[str, str], pages: dict[str, s
     return target
 
 
-def build_unchecked(project: Path, today: str = TODAY) -> Path:
+def build_unchecked(project: Path, today: str = TODAY, engine: str = "mkdocs") -> Path:
     """Build ``project`` into ``project/site`` in-process as ``portal build`` does, minus its refusal on errors.
 
     ``portal check`` refuses much of what the hostile tests feed the site;
-    the sanitizer in the portal plugin must hold on its own.
+    the sanitizer (the plugin's on MkDocs, the pass over the output on
+    Zensical) must hold on its own.
     """
     from pipeline.photos import images
     from pipeline.site.build import CACHE_DIR, run_mkdocs
@@ -222,9 +224,37 @@ def build_unchecked(project: Path, today: str = TODAY) -> Path:
     photos = [p.path for item in report.items if not item.draft for p in item.photos]
     processed, _, failures = images.process(photos, project / CACHE_DIR, prune=True)
     assert not failures, failures
-    files, variants = stage(config, report.items, report.pages, None, processed, project / CACHE_DIR)
-    run_mkdocs(config, files, project / "site", variants)
+    files, variants = stage(config, report.items, report.pages, None, processed, project / CACHE_DIR,
+                            marked=engine == "zensical")
+    if engine == "zensical":
+        from pipeline.site import zensical
+        from pipeline.site.build import swap
+        from pipeline.site.stage import MARKER
+
+        swap(zensical.run_zensical(config, files, project / "site", variants, MARKER), project / "site")
+    else:
+        run_mkdocs(config, files, project / "site", variants)
     return project / "site"
+
+
+# Zensical's search dialog lives in a shadow root: its result links are found through it.
+SHADOW_LINKS = """() => [...document.querySelectorAll('*')].filter(e => e.shadowRoot)
+  .flatMap(e => [...e.shadowRoot.querySelectorAll('a[href]')].map(a => a.href))"""
+
+
+def zensical_search(page, word: str) -> list[str]:
+    """Search ``word`` on a Zensical site as a reader does; every result page's URL, once."""
+    button = page.locator(".md-search__button")
+    (button if button.is_visible() else page.locator('label.md-header__button[for="__search"]')).click()
+    page.keyboard.type(word, delay=40)
+    state = None
+    for _ in range(40):  # results follow each keystroke: wait until they stop changing
+        page.wait_for_timeout(150)
+        now = page.evaluate(SHADOW_LINKS)
+        if now and now == state:
+            break
+        state = now
+    return list(dict.fromkeys(h.split("#")[0] for h in page.evaluate(SHADOW_LINKS)))
 
 
 # --------------------------------------------------------------------------- serving

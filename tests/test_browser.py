@@ -28,7 +28,7 @@ pytest.register_assert_rewrite("browser_support")
 from browser_support import (  # noqa: E402 - after register_assert_rewrite
     AXE, CSP_WATCH, DESKTOP, PHONE, SITE_URL, Watch, csp_violations, failed, mentions,
     missing_tool, require_playwright, sample_items, sample_site, save_screenshot, screenshot_path,
-    scroll_to_bottom)
+    scroll_to_bottom, zensical_search)
 
 pytest_plugins = ["browser_support"]  # the screenshot-on-failure hook
 
@@ -50,9 +50,18 @@ def indonesian(date) -> str:
 
 # --------------------------------------------------------------------------- fixtures
 
+# Every test runs on the site of each engine: the portal's pages must not depend on one.
+ENGINES = ("mkdocs", "zensical")
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request):
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    return sample_site(tmp_path_factory)
+def project(tmp_path_factory, engine):
+    return sample_site(tmp_path_factory, engine)
 
 
 @pytest.fixture(scope="module")
@@ -153,9 +162,14 @@ def teasers(page) -> list[tuple[str, str]]:
 
 # --------------------------------------------------------------------------- pages
 
-def test_home_on_a_phone(tab, items):
+def home_title(engine: str) -> str:
+    """Material titles the home page with the site name; Zensical prefixes the page's own title."""
+    return SITE_NAME if engine == "mkdocs" else f"Beranda - {SITE_NAME}"
+
+
+def test_home_on_a_phone(tab, items, engine):
     page = tab.open("")
-    assert page.title() == SITE_NAME
+    assert page.title() == home_title(engine)
     expect(page.locator(".md-content h1")).to_have_text("Berita Terbaru")
     latest = items[:10]
     assert teasers(page) == [(i.title, tab.url(i.path)) for i in latest]
@@ -170,13 +184,14 @@ def test_home_on_a_phone(tab, items):
     check_feed_link(tab, len(items))
 
 
-def test_home_on_a_desktop(new_tab, items):
+def test_home_on_a_desktop(new_tab, items, engine):
     tab = new_tab(DESKTOP)
     page = tab.open("")
-    assert page.title() == SITE_NAME
+    assert page.title() == home_title(engine)
     assert teasers(page) == [(i.title, tab.url(i.path)) for i in items[:10]]
     assert all(w > 0 for w in page.locator(".portal-teaser img").evaluate_all("els => els.map(i => i.naturalWidth)"))
-    expect(page.locator(".md-search__input")).to_be_visible()  # the search box is in the header on a desktop
+    # The search box (Material) or button (Zensical) is in the header on a desktop.
+    expect(page.locator(".md-search__input" if engine == "mkdocs" else ".md-search__button")).to_be_visible()
 
 
 def test_article(tab, items):
@@ -313,8 +328,11 @@ def test_gallery_from_the_keyboard(tab, site):
 
 # --------------------------------------------------------------------------- search
 
-def search(page, word: str) -> tuple[int, list[str]]:
+def search(page, word: str, engine: str = "mkdocs") -> tuple[int, list[str]]:
     """Type ``word`` as a reader does; (documents found, every result link once all are rendered)."""
+    if engine == "zensical":
+        hrefs = zensical_search(page, word)
+        return len(hrefs), hrefs
     page.locator('label.md-header__button[for="__search"]').click()
     box = page.locator("[data-md-component=search-query]")
     expect(box).to_be_focused()
@@ -354,9 +372,9 @@ def search(page, word: str) -> tuple[int, list[str]]:
 
 
 @pytest.mark.parametrize("word", SEARCH_WORDS)
-def test_search_finds_every_item_with_the_word(tab, items, word):
+def test_search_finds_every_item_with_the_word(tab, items, word, engine):
     page = tab.open("")
-    total, hrefs = search(page, word)
+    total, hrefs = search(page, word, engine)
     found = {urlsplit(h).path.lstrip("/") for h in hrefs}
     found_items = {p for p in found if re.fullmatch(r"berita/\d{4}/[^/]+/", p)}
     expected = {i.path for i in items if mentions(i, word)}
@@ -389,7 +407,7 @@ def site_pages(site) -> list[str]:
 
 def test_every_page_carries_the_policy_and_breaks_none_of_it(tab, site):
     """Every HTML page: the CSP meta first in <head>; Chromium reports no violation, no console error."""
-    from pipeline.site.csp import policy_for
+    from pipeline.site.csp import declared_style_hashes, policy_for
 
     paths = site_pages(site)
     assert len(paths) > 30 and MISSING in paths
@@ -401,16 +419,18 @@ def test_every_page_carries_the_policy_and_breaks_none_of_it(tab, site):
         response = tab.page.goto(url, wait_until="load")
         assert response is not None and response.status == status, f"{url}: {response and response.status}"
         source = (site / "404.html" if status == 404 else site / path / "index.html").read_text(encoding="utf-8")
-        assert tab.page.evaluate(FIRST_IN_HEAD) == policy_for(source), f"{path}: no CSP meta first in <head>"
+        # Zensical's run-time styles are declared by hash at build time (pipeline/site/zensical.py).
+        expected = policy_for(source, declared_style_hashes(source))
+        assert tab.page.evaluate(FIRST_IN_HEAD) == expected, f"{path}: no CSP meta first in <head>"
         tab.page.wait_for_load_state("networkidle")
         assert csp_violations(tab.page) == [], f"CSP violations on {path}"
         tab.watch.assert_clean()
 
 
-def test_search_and_gallery_work_under_the_policy(tab):
+def test_search_and_gallery_work_under_the_policy(tab, engine):
     """The theme's search (a worker, a fetch) and the lightbox (our script) run under the page's policy."""
     page = tab.open(ARTICLE)
-    total, hrefs = search(page, "paripurna")
+    total, hrefs = search(page, "paripurna", engine)
     assert total > 0 and tab.url(ARTICLE) in hrefs
     page.keyboard.press("Escape")
     page.locator(".portal-gallery a").first.click()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 pytest.register_assert_rewrite("browser_support")
-from browser_support import TODAY, copy_project, hostile_project  # noqa: E402 - after register_assert_rewrite
+from browser_support import TODAY, build_unchecked, copy_project, hostile_project  # noqa: E402 - after register_assert_rewrite
 from conftest import run_cli, run_main  # noqa: E402
 
 from pipeline.site import csp  # noqa: E402
@@ -117,26 +117,14 @@ class _Elements(HTMLParser):
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
     """A hostile narrative built on Zensical WITHOUT the check: the sanitize pass alone must hold."""
-    from pipeline.photos import images
-    from pipeline.site.build import CACHE_DIR, _swap
-    from pipeline.config import load_config
-    from pipeline.site.stage import MARKER, stage
     from pipeline.check.rules import check
-    from pipeline.site.zensical import run_zensical
+    from pipeline.config import load_config
 
     project = hostile_project(tmp_path_factory.mktemp("hostile"), {"narasi-jahat": HOSTILE},
                               extensions=("attr_list",))
     os.environ["PORTAL_TODAY"] = TODAY
-    config = load_config(project)
-    report = check(config)
-    assert report.errors  # the check refuses it: this build goes around the check on purpose
-    photos = [p.path for item in report.items if not item.draft for p in item.photos]
-    processed, _, failures = images.process(photos, project / CACHE_DIR, prune=True)
-    assert not failures, failures
-    files, variants = stage(config, report.items, report.pages, None, processed, project / CACHE_DIR,
-                            marked=True)
-    _swap(run_zensical(config, files, project / "site", variants, MARKER), project / "site")
-    return project / "site"
+    assert check(load_config(project)).errors  # the check refuses it: this build goes around it on purpose
+    return build_unchecked(project, engine="zensical")
 
 
 def test_hostile_narrative_reaches_the_zensical_site_harmless(hostile_site):

@@ -18,13 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pipeline.check.safety import bound_findings, html_findings, too_many_angles, unsafe_path
+from pipeline.check.safety import bound_findings, html_findings, too_many_angles
 from pipeline.config import PLATFORMS, Config, Limits
 from pipeline.content import schema, sop
-from pipeline.content.load import ITEM_FOLDER, YEAR, Content, discover, read_item, read_page, rel
+from pipeline.content.load import YEAR, Content, first_heading, load, rel, unsafe_path
 from pipeline.content.model import ERROR, WARNING, Document, Item, Page, Photo, Problem
 from pipeline.content.scaffold import slugify
-from pipeline.errors import UsageError
 from pipeline.photos import images
 
 # File signatures ("magic bytes") of the formats we accept.
@@ -64,6 +63,13 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
+    # Per item (its ``rel``), the photo files whose file rules found an error.
+    broken_photos: dict[str, set[str]] = field(default_factory=dict)
+
+    def publishable_photos(self, item: Item) -> list[Photo]:
+        """``item``'s photos that no error stops from being published."""
+        broken = self.broken_photos.get(item.rel, set())
+        return [photo for photo in item.photos if photo.file not in broken]
 
     @property
     def errors(self) -> int:
@@ -75,19 +81,24 @@ class Report:
 
 
 def check(config: Config, paths: Iterable[str | Path] = (), today: dt.date | None = None) -> Report:
-    """Load and check the content of ``config``'s project (or only ``paths`` in it)."""
-    today = today or config.today()
-    content = discover(config.content, config.root)
-    scope = _scope(config, content, [Path(p) for p in paths])
-    report = Report()
-    report.problems.extend(p for p in content.problems if scope.covers(config.root / p.file))
+    """Load the content of ``config``'s project (or only ``paths`` in it) and check it."""
+    return check_content(config, load(config, paths), today)
 
+
+def check_content(config: Config, content: Content, today: dt.date | None = None) -> Report:
+    """Run every rule over loaded ``content``; the model is read, never changed.
+
+    Items and pages outside ``content.scope`` are not checked, but a clash of
+    slug or id with one of them is still found.
+    """
+    today = today or config.today()
+    scope = content.scope
+    report = Report(problems=list(content.problems))
     # Decoding every photo is the slowest rule: remember results by content hash.
     inspect = images.InspectMemo(config.root / INSPECT_CACHE)
     slugs: dict[str, list[Item]] = defaultdict(list)
     ids: dict[str, list[Item]] = defaultdict(list)
     for item in content.items:
-        _parse_folder(item)
         if item.slug:
             slugs[item.slug].append(item)
     for item in content.items:
@@ -97,8 +108,9 @@ def check(config: Config, paths: Iterable[str | Path] = (), today: dt.date | Non
                 ids[item_id].append(item)
             continue
         report.items.append(item)
+        broken = report.broken_photos.setdefault(item.rel, set())
         report.problems.extend(check_item(item, config, today, content.listings.get(item.folder, []), inspect,
-                                          nested=content.nested.get(item.folder, [])))
+                                          nested=content.nested.get(item.folder, []), broken=broken))
         report.problems.extend(_duplicate_slug(item, slugs[item.slug], config.root))
         if isinstance(item.meta.get("id"), str):
             ids[item.meta["id"]].append(item)
@@ -113,38 +125,6 @@ def check(config: Config, paths: Iterable[str | Path] = (), today: dt.date | Non
     return report
 
 
-@dataclass
-class _Scope:
-    roots: list[Path]
-
-    def covers(self, path: Path) -> bool:
-        if not self.roots:
-            return True
-        return any(path == r or r in path.parents for r in self.roots)
-
-
-def _scope(config: Config, content: Content, paths: list[Path]) -> _Scope:
-    roots = []
-    base = config.content.resolve()
-    for path in paths:
-        full = (config.root / path) if not path.is_absolute() else path
-        if not full.exists() and not full.is_symlink():
-            raise UsageError(f"Path `{path}` tidak ditemukan.")
-        full = Path(os.path.abspath(full))
-        if full != base and base not in full.parents:
-            raise UsageError(f"Path `{path}` berada di luar folder konten `{config.content_dir}/`.")
-        if full.name == "index.md" or (full.is_file() and full.parent.parent.parent.name == "berita"):
-            full = full.parent  # an item's index.md or one of its photos: the whole item
-        roots.append(full)
-    return _Scope(roots)
-
-
-def _parse_folder(item: Item) -> None:
-    match = ITEM_FOLDER.match(item.folder.name)
-    if match:
-        item.folder_date, item.slug = match.groups()
-
-
 def _problem(item_or_file: Item | Page | str, line: int, rule: str, message: str,
              severity: str = ERROR) -> Problem:
     file = item_or_file if isinstance(item_or_file, str) else item_or_file.rel
@@ -154,14 +134,14 @@ def _problem(item_or_file: Item | Page | str, line: int, rule: str, message: str
 # --------------------------------------------------------------------------- items
 
 def check_item(item: Item, config: Config, today: dt.date, listing: list[str],
-               inspect=images.inspect, nested: Sequence[str] = ()) -> list[Problem]:
-    """Every problem of one news item (reading, schema, SOP, content, safety).
+               inspect=images.inspect, nested: Sequence[str] = (), broken: set[str] | None = None) -> list[Problem]:
+    """Every problem of one loaded news item (schema, SOP, content, safety); reading problems are ``load``'s.
 
     ``inspect`` decodes a photo for integrity; ``check`` passes a memoised one.
-    ``nested`` lists the files in the item's subfolders (``sub/name``).
+    ``nested`` lists the files in the item's subfolders (``sub/name``);
+    ``broken`` receives the names of photos with an error of their own.
     """
-    problems = read_item(item)
-    problems.extend(_folder_rules(item))
+    problems = list(_folder_rules(item))
     doc = item.doc
     if doc is None:
         return problems
@@ -176,7 +156,8 @@ def check_item(item: Item, config: Config, today: dt.date, listing: list[str],
     problems.extend(_caption_rules(item, doc, meta.get("caption")))
     problems.extend(_social_rules(item, doc, meta.get("social")))
     problems.extend(_id_rules(item, doc, meta.get("id")))
-    problems.extend(_photo_rules(item, doc, meta.get("photos"), listing, inspect, nested))
+    problems.extend(_photo_rules(item, doc, meta.get("photos"), listing, inspect, nested,
+                                 set() if broken is None else broken))
     problems.extend(_narrative_rules(item, doc, config.limits))
     return problems
 
@@ -287,25 +268,11 @@ def _title_rules(item, doc, title) -> Iterator[Problem]:
                           else f"Pendekkan {length - schema.TITLE_MAX} karakter."))
 
 
-def normalize_date(value: Any, tz) -> dt.date | None:
-    """The activity day (H) of a front-matter ``date`` value, in the site's time zone."""
-    if isinstance(value, dt.datetime):
-        return (value.astimezone(tz) if value.tzinfo else value).date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
 def _date_rules(item: Item, doc: Document, value: Any, today: dt.date, config: Config) -> Iterator[Problem]:
     if value is None or value == "":
         return
     line = doc.line_of("date")
-    date = normalize_date(value, config.tz)
+    date = item.date  # load() read it in the site's time zone
     if date is None:
         shown = value if isinstance(value, str) else str(value)
         why = "tanggal itu tidak ada di kalender" if isinstance(value, str) and _ISO_DATE.match(value.strip()) \
@@ -313,7 +280,6 @@ def _date_rules(item: Item, doc: Document, value: Any, today: dt.date, config: C
         yield _problem(item, line, "date-invalid",
                        f"Tanggal `{shown}` tidak valid: {why}. Tulis tanggal kegiatan, misalnya `date: 2026-11-20`.")
         return
-    item.date = date
     if date > today:
         yield _problem(item, line, "date-future",
                        f"Tanggal kegiatan {date.isoformat()} ada di masa depan (hari ini {today.isoformat()} "
@@ -419,7 +385,7 @@ def _social_rules(item, doc, social) -> Iterator[Problem]:
 # --------------------------------------------------------------------------- photos
 
 def _photo_rules(item: Item, doc: Document, photos: Any, listing: list[str], inspect,
-                 nested: Sequence[str] = ()) -> Iterator[Problem]:
+                 nested: Sequence[str], broken: set[str]) -> Iterator[Problem]:
     line = doc.line_of("photos")
     if photos is None or photos == "":
         photos = []
@@ -469,7 +435,11 @@ def _photo_rules(item: Item, doc: Document, photos: Any, listing: list[str], ins
                            "hapus salah satunya.")
             continue
         listed[key] = fline
-        yield from _photo_file_rules(item, doc, index, entry, file, fline, names, lowered, claimed, inspect)
+        found = list(_photo_file_rules(item, file, fline, names, lowered, claimed, inspect))
+        if any(p.severity == ERROR for p in found):
+            broken.add(file)
+        yield from found
+        yield from _alt_rules(item, doc, index, entry, file)
     unlisted = [name for name in list(listing) + list(nested)
                 if name != "index.md" and name.lower() not in listed]
     if len(unlisted) > schema.UNLISTED_MAX:
@@ -488,7 +458,7 @@ def _photo_rules(item: Item, doc: Document, photos: Any, listing: list[str], ins
                            "akan terbit. Daftarkan di `photos:` atau hapus berkasnya.", WARNING)
 
 
-def _photo_file_rules(item, doc, index, entry, file, line, names, lowered, claimed, inspect) -> Iterator[Problem]:
+def _photo_file_rules(item, file, line, names, lowered, claimed, inspect) -> Iterator[Problem]:
     ext = _extension(file)
     kind = schema.IMAGE_EXTENSIONS.get(ext)
     if kind is None:
@@ -521,13 +491,8 @@ def _photo_file_rules(item, doc, index, entry, file, line, names, lowered, claim
                            "dari kamera/ponsel, atau ganti ekstensinya sesuai isi.")
         if kind and actual == kind and size <= schema.PHOTO_MAX_BYTES:
             # Integrity is part of validation: a broken photo fails the PR, not the deploy.
-            findings = inspect(path)
-            for rule, severity, message in findings:
+            for rule, severity, message in inspect(path):
                 yield _problem(item, line, rule, message, severity)
-            if not any(severity == ERROR for _, severity, _ in findings):
-                item.photos.append(Photo(file=file, alt=str(entry.get("alt") or ""),
-                                         credit=entry.get("credit"), path=path, line=line))
-    yield from _alt_rules(item, doc, index, entry, file)
 
 
 def _alt_rules(item, doc, index, entry, file) -> Iterator[Problem]:
@@ -690,8 +655,7 @@ def _duplicate_slug(item: Item, same: list[Item], root: Path) -> Iterator[Proble
 def check_page(page: Page, limits: Limits | None = None) -> list[Problem]:
     """Every problem of one static page."""
     limits = limits or Limits()
-    problems = read_page(page)
-    problems.extend(_page_name_rules(page))
+    problems = list(_page_name_rules(page))
     doc = page.doc
     if doc is None:
         return problems
@@ -704,7 +668,6 @@ def check_page(page: Page, limits: Limits | None = None) -> list[Problem]:
                                  "Halaman tanpa judul. Tambahkan front-matter `title: ...` atau judul `# ...` "
                                  "di baris pertama."))
     else:
-        page.title = title.strip()
         problems.extend(_text_rules(page, doc, ("title",), title, "title"))
     if not _WORD.search(strip_comments(doc.body)):
         problems.append(_problem(page, doc.body_line, "page-empty", "Halaman ini kosong. Tulis isinya di bawah "
@@ -715,16 +678,6 @@ def check_page(page: Page, limits: Limits | None = None) -> list[Problem]:
 
 
 _BOUND_RULES = {"narrative-too-large", "line-too-long", "nesting-too-deep", "markup-run"}
-
-
-def first_heading(body: str) -> str | None:
-    """The text of the first ``# Heading`` line of ``body`` (closing ``#`` removed), or None."""
-    for line in body.split("\n"):
-        if line.startswith("#") and line[1:2].isspace():
-            text = line[1:].strip().rstrip("#").rstrip()
-            if text:
-                return text
-    return None
 
 
 def _page_name_rules(page: Page) -> Iterator[Problem]:

@@ -23,7 +23,8 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
-from pathlib import PurePosixPath
+
+from pipeline.content.load import unsafe_path as unsafe_path  # where front-matter paths are judged
 
 # Tags an editor may write as raw HTML in a narrative. No `img`: a picture
 # in a narrative is either remote (a tracking pixel, swappable after review)
@@ -50,8 +51,6 @@ MAX_ANGLES = 40  # `<` per narrative: each unclosed one scans to the document's 
 
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
-_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
-_DRIVE = re.compile(r"^[A-Za-z]:")
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 _BACKTICKS = re.compile(r"`+")
 _MD_LINK = re.compile(r"\]\(\s*<?([^\s>]*)")
@@ -68,26 +67,6 @@ _ATTR_LIST = re.compile(r"\{([^{}\n]*)\}")
 # fallback consumes a word that has no `=`, so no position is tried twice.
 _ATTR_TOKEN = re.compile(r"""([^\s=]+)\s*=\s*("[^"]*"|'[^']*'|\S*)|(\S+)""")
 _LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)")
-
-
-def unsafe_path(value: str) -> str | None:
-    """Why ``value`` (a path from front-matter) could leave its folder, or None if safe."""
-    if "\0" in value:
-        return "mengandung karakter NUL"
-    if _PERCENT.search(value):
-        return "mengandung kode persen seperti `%2F`"
-    if "\\" in value:
-        return "memakai garis miring terbalik `\\`"
-    if value.startswith("/"):
-        return "berupa path absolut"
-    if _DRIVE.match(value) or ":" in value:
-        return "memakai huruf drive atau alamat (`:`)"
-    parts = PurePosixPath(value).parts
-    if ".." in parts:
-        return "mengandung `..`"
-    if not parts or any(p.startswith(".") for p in parts):
-        return "menunjuk berkas tersembunyi atau kosong"
-    return None
 
 
 def unsafe_url(url: str) -> bool:

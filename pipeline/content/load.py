@@ -1,4 +1,10 @@
-"""Find and read the content tree: news items and static pages.
+"""Load the content tree: complete news items and static pages, before any rule runs.
+
+``load`` is the first stage (load -> check -> render -> engine -> sanitize):
+it reads every file, fills the model (an item's slug, date and photo records,
+a page's title) and reports only what prevents reading (layout, unreadable
+file, bad YAML). It decodes no photo and judges nothing: ``check`` does,
+without changing what ``load`` built.
 
 Layout::
 
@@ -14,16 +20,37 @@ starting with ``.`` is a problem (``dot-file``).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
 
+from pipeline.config import Config
+from pipeline.content import schema
 from pipeline.content.frontmatter import MAX_FILE_BYTES, read_document
-from pipeline.content.model import ERROR, Item, Page, Problem
+from pipeline.content.model import ERROR, Item, Page, Photo, Problem
+from pipeline.errors import UsageError
 
 ITEM_FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 YEAR = re.compile(r"^\d{4}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+@dataclass
+class Scope:
+    """The folders a run looks at (``portal check PATH``): all of ``content/`` when empty."""
+
+    roots: list[Path] = field(default_factory=list)
+
+    def covers(self, path: Path) -> bool:
+        if not self.roots:
+            return True
+        return any(path == r or r in path.parents for r in self.roots)
 
 
 @dataclass
@@ -38,6 +65,118 @@ class Content:
     # Files in the subfolders of each item folder, as `sub/name` (never published
     # unless listed as photos; counted by the clutter rule).
     nested: dict[Path, list[str]] = field(default_factory=dict)
+    # What was read: items and pages outside it are listed, not read.
+    scope: Scope = field(default_factory=Scope)
+
+
+def load(config: Config, paths: Iterable[str | Path] = ()) -> Content:
+    """Find and read the content of ``config``'s project (only ``paths`` in it, if given).
+
+    Items and pages in scope come back complete: front-matter and body,
+    slug and folder date, activity date (H) and photo records. Raises
+    ``UsageError`` for a path that does not exist or lies outside ``content/``.
+    """
+    content = discover(config.content, config.root)
+    content.scope = _scope(config, [Path(p) for p in paths])
+    for item in content.items:
+        match = ITEM_FOLDER.match(item.folder.name)
+        if match:  # every item, in scope or not: the slug-clash rule compares them all
+            item.folder_date, item.slug = match.groups()
+        if content.scope.covers(item.source):
+            content.problems.extend(read_item(item))
+            _fill_item(item, config, content.listings.get(item.folder, []))
+    for page in content.pages:
+        if content.scope.covers(page.source):
+            content.problems.extend(read_page(page))
+            if page.doc is not None:
+                title = page.doc.meta.get("title")
+                title = title if isinstance(title, str) and title.strip() else first_heading(page.doc.body)
+                page.title = (title or "").strip()
+    content.problems = [p for p in content.problems if content.scope.covers(config.root / p.file)]
+    return content
+
+
+def _scope(config: Config, paths: list[Path]) -> Scope:
+    roots = []
+    base = config.content.resolve()
+    for path in paths:
+        full = (config.root / path) if not path.is_absolute() else path
+        if not full.exists() and not full.is_symlink():
+            raise UsageError(f"Path `{path}` tidak ditemukan.")
+        full = Path(os.path.abspath(full))
+        if full != base and base not in full.parents:
+            raise UsageError(f"Path `{path}` berada di luar folder konten `{config.content_dir}/`.")
+        if full.name == "index.md" or (full.is_file() and full.parent.parent.parent.name == "berita"):
+            full = full.parent  # an item's index.md or one of its photos: the whole item
+        roots.append(full)
+    return Scope(roots)
+
+
+def _fill_item(item: Item, config: Config, listing: list[str]) -> None:
+    """Set ``item``'s activity date and photo records from its front-matter, judging nothing."""
+    if item.doc is None:
+        return
+    item.date = normalize_date(item.meta.get("date"), config.tz)
+    photos = item.meta.get("photos")
+    if not isinstance(photos, list):
+        return
+    names, seen = set(listing), set()
+    for index, entry in enumerate(photos):
+        file = entry.get("file") if isinstance(entry, dict) else None
+        if not isinstance(file, str) or not file or unsafe_path(file) or file.lower() in seen:
+            continue  # the check names each of these; the first of two same names is the photo
+        seen.add(file.lower())
+        path = item.folder / file
+        exists = (file in names) if "/" not in file else (path.is_file() and not path.is_symlink())
+        if exists and os.path.splitext(file)[1].lower() in schema.IMAGE_EXTENSIONS:
+            credit = entry.get("credit")
+            item.photos.append(Photo(file=file, alt=str(entry.get("alt") or ""),
+                                     credit=credit if isinstance(credit, str) else None, path=path,
+                                     line=item.doc.line_of("photos", index, "file")))
+
+
+def normalize_date(value: Any, tz) -> dt.date | None:
+    """The activity day (H) of a front-matter ``date`` value, in the site's time zone."""
+    if isinstance(value, dt.datetime):
+        return (value.astimezone(tz) if value.tzinfo else value).date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def first_heading(body: str) -> str | None:
+    """The text of the first ``# Heading`` line of ``body`` (closing ``#`` removed), or None."""
+    for line in body.split("\n"):
+        if line.startswith("#") and line[1:2].isspace():
+            text = line[1:].strip().rstrip("#").rstrip()
+            if text:
+                return text
+    return None
+
+
+def unsafe_path(value: str) -> str | None:
+    """Why ``value`` (a path from front-matter) could leave its folder, or None if safe."""
+    if "\0" in value:
+        return "mengandung karakter NUL"
+    if _PERCENT.search(value):
+        return "mengandung kode persen seperti `%2F`"
+    if "\\" in value:
+        return "memakai garis miring terbalik `\\`"
+    if value.startswith("/"):
+        return "berupa path absolut"
+    if _DRIVE.match(value) or ":" in value:
+        return "memakai huruf drive atau alamat (`:`)"
+    parts = PurePosixPath(value).parts
+    if ".." in parts:
+        return "mengandung `..`"
+    if not parts or any(p.startswith(".") for p in parts):
+        return "menunjuk berkas tersembunyi atau kosong"
+    return None
 
 
 def rel(path: Path, root: Path) -> str:

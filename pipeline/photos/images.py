@@ -294,19 +294,34 @@ class Stats:
                 f"{num(self.bytes_out / 1e6)} MB; {num(self.seconds)} detik.")
 
 
-def source_hash(path: Path, memo: dict) -> str:
-    """sha256 of ``path``'s bytes, memoised by (size, mtime) so a warm run reads nothing."""
-    st = path.stat()
-    key = str(path)
-    hit = memo.get(key)
-    if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+class ContentHashes:
+    """sha256 of files' bytes, remembered by (size, mtime): a warm run reads no photo twice.
+
+    The one stat memo of the package: the variant cache and the check's
+    integrity memo each keep one (``known`` is what their file held). Only
+    the hash is trusted across checkouts; the stats just spare re-reading.
+    """
+
+    def __init__(self, known: dict[str, list] | None = None):
+        self.known: dict[str, list] = known if isinstance(known, dict) else {}
+        self.used: dict[str, list] = {}
+
+    def __call__(self, path: Path) -> str:
+        st = path.stat()
+        key = str(path)
+        hit = self.used.get(key) or self.known.get(key)
+        if not (hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns):
+            digest = hashlib.sha256()
+            with path.open("rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+            hit = [st.st_size, st.st_mtime_ns, digest.hexdigest()]
+        self.used[key] = hit
         return hit[2]
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    memo[key] = [st.st_size, st.st_mtime_ns, digest.hexdigest()]
-    return memo[key][2]
+
+    def kept(self, partial: bool) -> dict[str, list]:
+        """What to save: this run's files, plus the earlier ones when the run saw only ``partial``ly."""
+        return {**self.known, **self.used} if partial else dict(self.used)
 
 
 def variant_key(digest: str, variant: Variant) -> str:
@@ -352,19 +367,21 @@ class ImageCache:
         except (OSError, ValueError):
             data = {}
         self.outputs: dict[str, list] = data.get("outputs", {})
-        self.sources: dict[str, list] = data.get("sources", {})
+        self.hashes = ContentHashes(data.get("sources"))
+        self._pruned = False
         self._present: set[str] | None = None
 
     def save(self) -> None:
         tmp = self.index_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"outputs": self.outputs, "sources": self.sources}), encoding="utf-8")
+        sources = self.hashes.kept(partial=not self._pruned)
+        tmp.write_text(json.dumps({"outputs": self.outputs, "sources": sources}), encoding="utf-8")
         os.replace(tmp, self.index_path)
 
-    def prune(self, keep: set[str], sources: set[str]) -> None:
-        """Forget and delete every output not in ``keep`` and every source not in ``sources``."""
+    def prune(self, keep: set[str]) -> None:
+        """Forget and delete every output not in ``keep``, and every source this run did not hash."""
         for key in [k for k in self.outputs if k not in keep]:
             (self.dir / self.outputs.pop(key)[0]).unlink(missing_ok=True)
-        self.sources = {k: v for k, v in self.sources.items() if k in sources}
+        self._pruned = True
 
     def has(self, key: str) -> bool:
         entry = self.outputs.get(key)
@@ -390,7 +407,7 @@ def process(paths: list[Path], cache_dir: Path, variants: tuple[Variant, ...] = 
     jobs = []
     keys: dict[Path, list[tuple[Variant, str]]] = {}
     for path in paths:
-        digest = source_hash(path, cache.sources)
+        digest = cache.hashes(path)
         keys[path] = [(v, variant_key(digest, v)) for v in variants]
         missing = [(v, k) for v, k in keys[path] if not cache.has(k)]
         if missing:
@@ -421,7 +438,7 @@ def process(paths: list[Path], cache_dir: Path, variants: tuple[Variant, ...] = 
         if show:
             print(file=sys.stderr)
     if prune:
-        cache.prune({key for pairs in keys.values() for _, key in pairs}, {str(p) for p in paths})
+        cache.prune({key for pairs in keys.values() for _, key in pairs})
     cache.save()
     processed: dict[Path, Processed] = {}
     for path, pairs in keys.items():
@@ -457,7 +474,7 @@ class InspectMemo:
     bytes, its file name (messages name it) and the decoder versions (an
     upgraded Pillow or pillow-heif may judge a file differently, so it
     inspects again). File stats only spare rehashing within one checkout
-    (``source_hash``): a fresh clone, whose files all have new mtimes, with a
+    (``ContentHashes``): a fresh clone, whose files all have new mtimes, with a
     restored ``.portal/cache`` rehashes its photos and decodes none (the 45
     samples, 18 MB: a whole check in 0.03 s instead of 0.7 s). The file is a
     cache: unreadable or of another layout means empty.
@@ -474,9 +491,8 @@ class InspectMemo:
             data = None
         if not isinstance(data, dict) or data.get("version") != self.VERSION:
             data = {}  # the stat-keyed layout of before, or garbage: start again
-        self.hashes: dict[str, list] = data.get("hashes") or {}
+        self.hashes = ContentHashes(data.get("hashes"))
         self.results: dict[str, list] = data.get("results") or {}
-        self.used_hashes: dict[str, list] = {}
         self.used_results: dict[str, list] = {}
 
     def key(self, digest: str, name: str) -> str:
@@ -484,13 +500,7 @@ class InspectMemo:
         return f"{digest}|{self.DECODERS}|{name}"
 
     def __call__(self, photo: Path) -> list[tuple[str, str, str]]:
-        stats: dict[str, list] = {}
-        hit = self.hashes.get(str(photo))
-        if hit:
-            stats[str(photo)] = hit
-        digest = source_hash(photo, stats)
-        self.used_hashes.update(stats)
-        key = self.key(digest, photo.name)
+        key = self.key(self.hashes(photo), photo.name)
         known = self.results.get(key)
         findings = [tuple(f) for f in known] if known is not None else inspect(photo)
         self.used_results[key] = [list(f) for f in findings]
@@ -498,12 +508,11 @@ class InspectMemo:
 
     def save(self, partial: bool = False) -> None:
         """Write what this run used; a full run (not ``partial``) also forgets deleted photos."""
-        if partial:
-            self.used_hashes = {**self.hashes, **self.used_hashes}
-            self.used_results = {**self.results, **self.used_results}
-        if self.used_hashes == self.hashes and self.used_results == self.results:
+        hashes = self.hashes.kept(partial)
+        results = {**self.results, **self.used_results} if partial else self.used_results
+        if hashes == self.hashes.known and results == self.results:
             return
-        data = {"version": self.VERSION, "hashes": self.used_hashes, "results": self.used_results}
+        data = {"version": self.VERSION, "hashes": hashes, "results": results}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(".tmp")

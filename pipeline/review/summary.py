@@ -33,7 +33,7 @@ from pipeline.check.rules import Report
 from pipeline.check.safety import unsafe_path
 from pipeline.config import Config
 from pipeline.content import schema, sop
-from pipeline.content.model import ERROR, Item, Page
+from pipeline.content.model import ERROR, Item, Page, Photo
 from pipeline.errors import UsageError
 from pipeline.site.stage import format_date
 from pipeline.social.posts import build_posts
@@ -236,12 +236,12 @@ def _item(config: Config, report: Report, item: Item, folder: str, change: Chang
         ("Kategori", config.categories.get(str(category), str(category or "(kosong)"))),
         ("Lokasi", str(meta.get("location") or "(tidak diisi)")),
         ("Caption", f"{caption} ({len(caption)}/{schema.CAPTION_MAX} karakter)"),
-        ("Foto", f"{len(item.photos)} foto layak terbit (minimal {schema.PHOTOS_MIN})"),
+        ("Foto", f"{len(report.publishable_photos(item))} foto layak terbit (minimal {schema.PHOTOS_MIN})"),
         ("Tag", ", ".join(str(t) for t in meta.get("tags") or []) or "(tidak ada)"),
     ]
     out += ["", "| | |", "|---|---|"] + [f"| {label} | {md(value)} |" for label, value in rows]
     out += ["", *_problems(report, item.source.relative_to(config.root).as_posix(), folder)]
-    out += _photos(item, folder, links)
+    out += _photos(item, report.publishable_photos(item), folder, links)
     out += _text_and_diff(item.source, item.doc, "Narasi", f"{folder}/index.md", change,
                           f"{change.old_path}/index.md" if change and change.old_path else None, ref, old_text)
     out += ["", "**Teks untuk media sosial** (persis yang akan dikirim setelah digabung):"]
@@ -258,13 +258,13 @@ def _item(config: Config, report: Report, item: Item, folder: str, change: Chang
     return "\n".join(out)
 
 
-def _photos(item: Item, folder: str, links: Links | None) -> list[str]:
+def _photos(item: Item, publishable: list[Photo], folder: str, links: Links | None) -> list[str]:
     """Every photo listed in ``photos:``, in site order, with its alt text and credit."""
     listed = item.meta.get("photos")
     entries = [e for e in listed if isinstance(e, dict)] if isinstance(listed, list) else []
     if not entries:
         return []
-    valid = {photo.file for photo in item.photos}
+    valid = {photo.file for photo in publishable}
     out = ["", "**Foto** (urutan di situs; foto pertama menjadi foto utama dan gambar pratinjau saat dibagikan):",
            "", "| # | Berkas | Teks alt | Kredit |", "|---|---|---|---|"]
     for number, entry in enumerate(entries, 1):

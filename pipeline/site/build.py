@@ -67,7 +67,7 @@ def build(config: Config, site_dir: Path | None = None, engine: str | None = Non
     published = _published(config, report.items, variants)
     if engine == "zensical":
         site_dir.parent.mkdir(parents=True, exist_ok=True)
-        _swap(zensical.run_zensical(config, files, site_dir, variants, MARKER), site_dir)
+        swap(zensical.run_zensical(config, files, site_dir, variants, MARKER), site_dir)
     else:
         run_mkdocs(config, files, site_dir, variants)
     record.write(config, published)  # after the swap: the record describes the site in place
@@ -129,10 +129,10 @@ def run_mkdocs(config: Config, files: dict[str, str], site_dir: Path,
         raise
     finally:
         shutil.rmtree(empty, ignore_errors=True)
-    _swap(scratch, site_dir)
+    swap(scratch, site_dir)
 
 
-def _swap(scratch: Path, site_dir: Path) -> None:
+def swap(scratch: Path, site_dir: Path) -> None:
     """Put the complete site ``scratch`` in ``site_dir``'s place; the old site stays until then."""
     old = None
     if site_dir.exists():
