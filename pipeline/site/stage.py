@@ -211,7 +211,8 @@ def render_article(config: Config, entry: Entry, newer: Entry | None = None, old
     assert item.doc is not None, "only items that were read are staged"
     # Without a site URL the share links carry the bare site path (no leading slash), as they always did.
     absolute = urls.absolute(config, entry.url) if config.site_url else entry.url
-    extra = {"image": entry.photo.og, "image_alt": entry.photo.alt} if entry.photo else {}
+    # The share image as a public URL (urls owns it); the template only prints it.
+    extra = {"image": urls.absolute(config, entry.photo.og), "image_alt": entry.photo.alt} if entry.photo else {}
     head = _front_matter(title=entry.title, description=entry.caption, date=entry.date.isoformat(),
                          category=entry.category, tags=list(meta.get("tags") or []), type="article",
                          location=meta.get("location") or "", **extra)
