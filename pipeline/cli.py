@@ -50,7 +50,7 @@ def cmd_check(args) -> int:
             return 0
     report = check(config, paths)
     if changes is not None:
-        apply_change_rules(report, changes)
+        apply_change_rules(report, changes, config, args.changed_since)
     _print_report(report, args.format)
     failed = report.errors or (args.strict and report.warnings)
     return 1 if failed else 0
@@ -105,7 +105,7 @@ def cmd_preview(args) -> int:
         paths = _changed_paths(config, args.changed_since, args.paths, changes)
     report = check(config, paths) if paths or changes is None else Report()
     if changes is not None:
-        apply_change_rules(report, changes)
+        apply_change_rules(report, changes, config, args.changed_since)
     result = collect(config, report, changes, args.changed_since, args.site_url, base, links)
     if args.full:
         try:
@@ -161,10 +161,17 @@ def cmd_build(args) -> int:
 def cmd_publish(args) -> int:
     """Unggah berita yang sudah terbit di situs ke media sosial, masing-masing tepat sekali.
 
-    Kredensial dibaca dari environment (FACEBOOK_PAGE_ID, FACEBOOK_PAGE_TOKEN,
-    INSTAGRAM_USER_ID, INSTAGRAM_TOKEN, X_ACCESS_TOKEN, TELEGRAM_BOT_TOKEN,
-    TELEGRAM_CHAT_ID); platform tanpa kredensial dilewati. Catatan publikasi
-    ada di cabang git portal-ledger (atau --ledger PATH).
+    Kredensial dibaca dari environment (lihat docs/panduan-admin.md); platform
+    yang diminta (social_default atau `social:` berita) tanpa kredensial
+    lengkap menggagalkan proses, kecuali dimatikan di mkdocs.yml
+    (extra.portal.publish.disabled). Catatan publikasi ada di cabang git
+    portal-ledger (atau --ledger PATH), tiap barisnya ditandatangani dengan
+    PORTAL_LEDGER_KEY. Paling banyak extra.portal.publish.max_posts unggahan
+    per proses (bawaan 10); berita lewat cutoff_days hari setelah hari H
+    (bawaan 7) tidak diunggah otomatis.
+
+    Bila daftar publikasi hilang sementara ada berita lama, proses berhenti:
+    mulai daftar baru dengan sengaja lewat --new-ledger --since YYYY-MM-DD.
 
     Berita dan fotonya dibaca dari catatan build (.portal/build-record.json,
     ditulis oleh `portal build`), bukan dari folder konten: jalankan
@@ -175,11 +182,12 @@ def cmd_publish(args) -> int:
 
     Contoh: portal publish --dry-run
             portal publish --only facebook,telegram --ledger publikasi.jsonl
+            portal publish --new-ledger --since 2026-11-20
             portal publish --resolve posted --only telegram --item content/berita/2026/2026-11-20-rapat
     """
     from pipeline.config import PLATFORMS
     from pipeline.site import record
-    from pipeline.social.publish import publish, resolve
+    from pipeline.social.publish import pending, publish, resolve
 
     only: list[str] | None = None
     if args.only:
@@ -190,6 +198,8 @@ def cmd_publish(args) -> int:
     config = _config()
     if args.resolve and (not args.item or not only or len(only) != 1):
         raise UsageError("--resolve memerlukan --item PATH dan tepat satu platform di --only.")
+    if bool(args.new_ledger) != bool(args.since) or (args.new_ledger and args.resolve):
+        raise UsageError("--new-ledger dan --since YYYY-MM-DD dipakai bersama (dan tidak dengan --resolve).")
     # The build record, not the content: this process holds the tokens and opens no photo (see record.py).
     items = record.read(config)
     if args.item:
@@ -197,7 +207,10 @@ def cmd_publish(args) -> int:
     if args.resolve:
         assert only is not None  # checked above: --resolve needs exactly one platform
         return resolve(config, items[0], only[0], args.resolve, args.url, args.ledger)
-    return publish(config, items, dry=args.dry_run, only=only, site_url=args.site_url, ledger_path=args.ledger)
+    if args.pending:
+        return pending(config, items, args.ledger, env=None)
+    return publish(config, items, dry=args.dry_run, only=only, site_url=args.site_url, ledger_path=args.ledger,
+                   new_ledger=args.since.isoformat() if args.since else None, explicit=bool(args.item))
 
 
 def _recorded(config, items, path: str):
@@ -306,6 +319,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--resolve", choices=("posted", "retry"),
                    help="catat keputusan atas unggahan FAILED/UNKNOWN (bersama --item dan --only)")
     p.add_argument("--url", help="dengan --resolve posted: alamat unggahan di platform")
+    p.add_argument("--new-ledger", action="store_true",
+                   help="mulai daftar publikasi baru dengan sengaja (bila hilang, kosong atau rusak); perlu --since")
+    p.add_argument("--since", type=_date, metavar="YYYY-MM-DD",
+                   help="dengan --new-ledger: hanya berita dengan hari H sejak tanggal ini yang diunggah")
+    p.add_argument("--pending", action="store_true",
+                   help="cetak pending=N: jumlah unggahan yang menunggu (untuk alur kerja terjadwal); tidak mengirim")
 
     p = add("serve", cmd_serve)
     p.add_argument("--host", default="127.0.0.1")

@@ -22,6 +22,8 @@ from pipeline.errors import PortalError
 CONFIG_FILE = "mkdocs.yml"
 PLATFORMS = ("facebook", "instagram", "x", "telegram")
 ENGINES = ("mkdocs", "zensical")
+X_LINKS = ("post", "reply", "none")
+_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -42,6 +44,24 @@ class Limits:
 
 
 @dataclass
+class Publishing:
+    """How ``portal publish`` paces itself (``extra.portal.publish``).
+
+    A lost ledger, a wrong ``site_url`` or a platform down for a week must
+    never turn into a flood of old posts or a silent green run: each run
+    posts at most ``max_posts``, never an item more than ``cutoff_days``
+    after its day H on its own, and an article still not served
+    ``live_hours`` after the build is FAILED instead of waiting forever.
+    ``disabled`` platforms are never posted to and need no credentials.
+    """
+
+    max_posts: int = 10
+    cutoff_days: int = 7
+    live_hours: int = 6
+    disabled: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Config:
     """Validated settings of one site project."""
 
@@ -55,6 +75,9 @@ class Config:
     limits: Limits = field(default_factory=Limits)
     mkdocs: dict[str, Any] = field(default_factory=dict)
     engine: str = "mkdocs"  # the site engine of `portal build`: one of ENGINES
+    publish: Publishing = field(default_factory=lambda: Publishing())
+    link_domains: list[str] | None = None  # None: the default of pipeline.check.captions.link_domains
+    x_link: str = "post"  # where the article link goes on X: one of X_LINKS
 
     @property
     def content(self) -> Path:
@@ -114,7 +137,8 @@ def load_config(root: Path | str = ".") -> Config:
     config.site_name = str(data.get("site_name") or config.site_name)
     config.site_url = str(data.get("site_url") or "")
 
-    known = {"content_dir", "timezone", "categories", "social_default", "limits", "engine"}
+    known = {"content_dir", "timezone", "categories", "social_default", "limits", "engine", "link_domains", "x_link",
+             "publish"}
     for key in portal:
         if key not in known:
             problems.append(f"kunci `extra.portal.{key}` tidak dikenal (yang dikenal: {', '.join(sorted(known))})")
@@ -151,12 +175,15 @@ def load_config(root: Path | str = ".") -> Config:
         config.social_default = list(social)
 
     problems.extend(_load_limits(portal.get("limits"), config.limits))
+    problems.extend(_load_publishing(portal.get("publish"), config.publish))
 
     engine = portal.get("engine", config.engine)
     if engine not in ENGINES:
         problems.append(f"`extra.portal.engine` {engine!r} tidak dikenal (pilihan: {', '.join(ENGINES)})")
     else:
         config.engine = engine
+
+    problems.extend(_load_review_settings(portal, config))
 
     if problems:
         raise PortalError(f"{CONFIG_FILE} tidak valid:\n" + "\n".join(f"  - {p}" for p in problems))
@@ -178,4 +205,46 @@ def _load_limits(data: Any, limits: Limits) -> list[str]:
             problems.append(f"`extra.portal.limits.{key}` harus bilangan bulat positif, misalnya {known[key]}")
         else:
             setattr(limits, key, value)
+    return problems
+
+
+def _load_publishing(data: Any, publishing: Publishing) -> list[str]:
+    """Read ``extra.portal.publish`` into ``publishing``; return the problems found."""
+    if data is None:
+        return []
+    if not isinstance(data, dict):
+        return ["`extra.portal.publish` harus berisi pasangan `nama: nilai`, misalnya `max_posts: 10`"]
+    problems = []
+    numbers = {name: getattr(publishing, name) for name in ("max_posts", "cutoff_days", "live_hours")}
+    for key, value in data.items():
+        if key == "disabled":
+            if not isinstance(value, list) or any(p not in PLATFORMS for p in value):
+                problems.append(f"`extra.portal.publish.disabled` harus daftar dari: {', '.join(PLATFORMS)}")
+            else:
+                publishing.disabled = list(value)
+        elif key not in numbers:
+            problems.append(f"kunci `extra.portal.publish.{key}` tidak dikenal "
+                            f"(yang dikenal: {', '.join([*numbers, 'disabled'])})")
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            problems.append(f"`extra.portal.publish.{key}` harus bilangan bulat positif, misalnya {numbers[key]}")
+        else:
+            setattr(publishing, key, value)
+    return problems
+
+
+def _load_review_settings(portal: dict, config: Config) -> list[str]:
+    """Read ``link_domains`` and ``x_link`` into ``config``; return the problems found."""
+    problems = []
+    domains = portal.get("link_domains")
+    if domains is not None:
+        if not isinstance(domains, list) or not all(isinstance(d, str) and _DOMAIN.match(d) for d in domains):
+            problems.append("`extra.portal.link_domains` harus daftar nama domain huruf kecil tanpa `https://`, "
+                            "misalnya `[go.id, kpu.go.id]`")
+        else:
+            config.link_domains = list(domains)
+    x_link = portal.get("x_link", config.x_link)
+    if x_link not in X_LINKS:
+        problems.append(f"`extra.portal.x_link` {x_link!r} tidak dikenal (pilihan: {', '.join(X_LINKS)})")
+    else:
+        config.x_link = x_link
     return problems

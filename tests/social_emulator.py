@@ -10,11 +10,21 @@ do, keeps what was posted, and injects faults on request:
     ig.status_sequence = ["IN_PROGRESS", "FINISHED"]
     emu.on_commit = callback                     # runs after a post is stored, before the reply
 
-Faults: rate_limit, server_error, drop_after_commit, expired_token, duplicate.
+Faults: rate_limit, server_error, drop_after_commit, expired_token, duplicate; for the
+Graph API and Telegram also array_answer, missing_id, wrong_type (the post is made, the
+answer breaks the contract) and, for the Graph API, refuse (a permanent refusal).
+The Graph API throttles as Meta does, with HTTP 400/403 and an error code, never 429:
+
+    fb.inject("feed", "rate_limit", code=80001, regain=3)   # X-Business-Use-Case-Usage, 3 minutes
+    fb.inject("photos", "refuse", code=368)                  # a policy refusal
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import html
 import io
 import itertools
 import json
@@ -26,7 +36,7 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, quote, unquote, urlsplit
 
 import requests
 from PIL import Image
@@ -102,7 +112,8 @@ class Emulator:
         form, files, body = self._parse(handler.headers.get("Content-Type", ""), raw)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         request = {"method": method, "path": url.path, "query": query, "form": form, "json": body,
-                   "files": files, "headers": dict(handler.headers), "endpoint": None}
+                   "files": files, "headers": dict(handler.headers), "endpoint": None,
+                   "target": handler.path, "body": raw}
         try:
             try:
                 endpoint, action = self.route(method, url.path, request)
@@ -193,11 +204,59 @@ class Emulator:
 
 # ---------------------------------------------------------------------- Graph API (Facebook, Instagram)
 
+# Meta's throttling, from Graph API "Rate Limiting" (developers.facebook.com/docs/graph-api/overview/
+# rate-limiting) and "Error codes" (/docs/graph-api/guides/error-handling): never a 429, but HTTP 400
+# (403 for some) with an OAuthException body and the usage headers. Platform limits (codes 4 app, 17 user,
+# 613 custom) report X-App-Usage: percentages of the rolling hour, no time to regain access. Business Use
+# Case limits (32 Page, 80000-80014) report X-Business-Use-Case-Usage per object id, with
+# estimated_time_to_regain_access in minutes.
+GRAPH_THROTTLE_MESSAGES = {
+    4: "(#4) Application request limit reached",
+    17: "(#17) User request limit reached",
+    32: "(#32) Page request limit reached",
+    613: "(#613) Calls to this api have exceeded the rate limit.",
+}
+BUC_TYPES = {32: "pages", 80000: "ads_insights", 80001: "pages", 80002: "instagram", 80003: "custom_audience",
+             80004: "ads_management", 80005: "leadgen", 80006: "messenger", 80008: "whatsapp_business_management",
+             80009: "catalog_management", 80014: "catalog_batch"}
+BUC_NAMES = {"pages": "Page account", "instagram": "Instagram account", "ads_insights": "ad account",
+             "ads_management": "ad account", "custom_audience": "ad account", "leadgen": "Page account"}
+# Permanent refusals ("Error codes"): retrying changes nothing.
+GRAPH_REFUSALS = {100: "(#100) Invalid parameter", 200: "(#200) Permissions error",
+                  368: "The action attempted has been deemed abusive or is otherwise disallowed",
+                  324: "(#324) Missing or invalid image file"}
+
+
+def _reshape(shape: str, result):
+    """``result`` outside the API's contract, for the robustness tests."""
+    if shape == "array_answer":  # a JSON array where an object is due
+        return [result]
+    result = json.loads(json.dumps(result))
+    for node in [result, *(result.get("result") or [])]:
+        for key in ("id", "message_id"):
+            if key in node:
+                if shape == "missing_id":
+                    del node[key]
+                else:  # wrong_type
+                    node[key] = {"value": node[key]}
+    return result
+
+
+def _reshaped(emulator, endpoint, action):
+    """``action`` whose answer takes the shape pending in ``emulator.reshape`` for ``endpoint``, if any."""
+    def run():
+        result = action()
+        shape = emulator.reshape.pop(endpoint, None)
+        return result if shape is None else _reshape(shape, result)
+    return run
+
+
 class _Graph(Emulator):
     def __init__(self, token, owner_id, site_hosts=("127.0.0.1",)):
         super().__init__(site_hosts)
         self.token, self.owner = token, owner_id
         self.url = f"{self.root}/v21.0"
+        self.reshape: dict[str, str] = {}  # endpoint -> pending answer shape outside the contract
 
     def authorize(self, request):
         header = request["headers"].get("Authorization", "")
@@ -208,21 +267,39 @@ class _Graph(Emulator):
 
     @staticmethod
     def error(message, code, subcode=None, transient=False):
-        error = {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "Atrace"}
+        error = {"message": message, "type": "OAuthException", "code": code, "is_transient": transient,
+                 "fbtrace_id": "AbCdEfGhIjKlMnOpQrStUvW"}
         if subcode:
             error["error_subcode"] = subcode
-        if transient:
-            error["is_transient"] = True
         return {"error": error}
 
+    def throttle(self, code=4, status=400, regain=None, usage=None):
+        """The Reply Meta sends when ``code`` throttles: the error body and its usage header(s)."""
+        kind = BUC_TYPES.get(code, "pages")
+        message = GRAPH_THROTTLE_MESSAGES.get(code) or (
+            f"(#{code}) There have been too many calls to this {BUC_NAMES.get(kind, 'account')}. Wait a bit "
+            "and try again. For more info, please refer to "
+            "https://developers.facebook.com/docs/graph-api/overview/rate-limiting.")
+        usage = usage or ("app" if code in (4, 17, 613) else "buc")
+        headers = {}
+        if usage in ("app", "both"):
+            headers["X-App-Usage"] = json.dumps({"call_count": 100, "total_time": 35, "total_cputime": 28})
+        if usage in ("buc", "both"):
+            headers["X-Business-Use-Case-Usage"] = json.dumps({self.owner: [{
+                "type": kind, "call_count": 100, "total_cputime": 41, "total_time": 57,
+                "estimated_time_to_regain_access": 1 if regain is None else regain}]})
+        return Reply(status, self.error(message, code, transient=True), headers)
+
     def fail(self, fault, opts, endpoint):
-        wait = opts.get("wait", 1)
-        if fault == "rate_limit":
-            usage = json.dumps({self.owner: [{"type": "pages", "call_count": 100, "total_cputime": 10,
-                                              "total_time": 10, "estimated_time_to_regain_access": 0}]})
-            raise Reply(429, self.error("(#4) Application request limit reached", 4),
-                        {"X-App-Usage": '{"call_count":100,"total_time":20,"total_cputime":20}',
-                         "X-Business-Use-Case-Usage": usage, "Retry-After": str(wait)})
+        if fault == "rate_limit":  # code=, status=, regain= (minutes), usage="app"|"buc"|"both"|"none"
+            raise self.throttle(**{k: v for k, v in opts.items() if k in ("code", "status", "regain", "usage")})
+        if fault == "refuse":  # a permanent refusal: code=, message=, subcode=, status=
+            code = opts.get("code", 100)
+            raise Reply(opts.get("status", 400), self.error(opts.get("message") or GRAPH_REFUSALS.get(
+                code, f"(#{code}) Refused"), code, opts.get("subcode")))
+        if fault in ("array_answer", "missing_id", "wrong_type"):
+            self.reshape[endpoint] = fault  # the action runs and commits; its answer breaks the contract
+            return
         if fault == "server_error":
             raise Reply(500, self.error("An unexpected error has occurred. Please retry your request later.", 2,
                                         transient=True))
@@ -236,7 +313,8 @@ class _Graph(Emulator):
     def route(self, method, path, request):
         path = re.sub(r"^/v\d+\.\d+", "", path)
         parts = [p for p in path.split("/") if p]
-        return self.graph_route(method, parts, request)
+        endpoint, action = self.graph_route(method, parts, request)
+        return endpoint, _reshaped(self, endpoint, action)
 
 
 class FacebookEmulator(_Graph):
@@ -279,14 +357,25 @@ class FacebookEmulator(_Graph):
             self.photos[m]["used"] = True
         post_id = f"{self.owner}_{next(_ids)}"
         self.commit({"id": post_id, "message": message, "media": [self.photos[m] for m in media],
-                     "created_time": time.time()}, "feed")
+                     "photo_ids": media, "created_time": time.time()}, "feed")
         return {"id": post_id}
 
     def read(self, query):
         limit = min(int(query.get("limit", 25)), 100)
         data = [{"id": p["id"], "message": p["message"],
                  "permalink_url": f"https://www.facebook.com/{p['id']}"} for p in reversed(self.posts)]
+        if "attachments" in query.get("fields", ""):
+            for entry, post in zip(data, reversed(self.posts), strict=True):
+                entry["attachments"] = {"data": [self.attachment(post["photo_ids"])]}
         return {"data": data[:limit], "paging": {}}
+
+    @staticmethod
+    def attachment(photo_ids):
+        """A post's attachment as the feed edge shows it: one photo, or an album of subattachments."""
+        if len(photo_ids) == 1:
+            return {"type": "photo", "target": {"id": photo_ids[0]}}
+        return {"type": "album", "subattachments": {"data": [{"type": "photo", "target": {"id": i}}
+                                                             for i in photo_ids]}}
 
 
 class InstagramEmulator(_Graph):
@@ -500,31 +589,130 @@ def weighted_length(text: str) -> int:
     return total // scale
 
 
-class XEmulator(Emulator):
-    """An X account with an OAuth 2.0 user token."""
+def _pct(text: str) -> str:
+    """RFC 5849 §3.6 percent-encoding: everything but the unreserved characters, as UTF-8."""
+    return quote(text, safe="-._~")
 
-    def __init__(self, token="x-token", user_id="42", username="dprdcontoh"):
+
+def oauth1_signature(method: str, url: str, params, consumer_secret: str, token_secret: str) -> str:
+    """HMAC-SHA1 signature of a request (RFC 5849 §3.4), written from the RFC, not from the client's library.
+
+    ``url`` is the base string URI's source (scheme, host, port, path; its query is
+    ignored here: pass its pairs in ``params``); ``params`` is every (name, value)
+    of the query, the form body and the ``oauth_*`` protocol parameters, decoded.
+    """
+    parts = urlsplit(url)
+    scheme, host, port = parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+    default = (scheme, port) in (("http", 80), ("https", 443)) or port is None
+    base_uri = f"{scheme}://{host}{'' if default else f':{port}'}{parts.path or '/'}"  # §3.4.1.2
+    normalized = "&".join(f"{n}={v}" for n, v in sorted((_pct(n), _pct(v)) for n, v in params))  # §3.4.1.3.2
+    base = "&".join((method.upper(), _pct(base_uri), _pct(normalized)))  # §3.4.1.1
+    key = f"{_pct(consumer_secret)}&{_pct(token_secret)}"  # §3.4.2
+    return base64.b64encode(hmac.new(key.encode(), base.encode(), hashlib.sha1).digest()).decode()
+
+
+def oauth1_header(header: str) -> dict[str, str] | None:
+    """The parameters of an ``Authorization: OAuth k="v", ...`` header (§3.5.1), decoded; None if not OAuth."""
+    if not header.startswith("OAuth "):
+        return None
+    return {unquote(k): unquote(v) for k, v in re.findall(r'([\w.~-]+)="([^"]*)"', header[6:])}
+
+
+class XEmulator(Emulator):
+    """An X account reached with OAuth 1.0a user context: API key and secret, access token and secret.
+
+    Every call's signature is verified independently (``oauth1_signature``), each
+    nonce is accepted once, and a timestamp more than ``window`` seconds off is
+    refused. Refusals carry X's documented bodies: v2 endpoints the problem
+    object, v1.1 (``/1.1/media/upload.json``) the ``errors`` array (32: could not
+    authenticate, 89: invalid or expired token, 135: timestamp out of bounds).
+
+        x.revoked = True        # the access token was revoked (or regenerated)
+        x.read_only = True      # the app's permission is Read: every POST gets 403
+        x.inject("tweets", "rate_limit", wait=30)              # 15-minute window used up
+        x.inject("tweets", "rate_limit", daily=True, wait=72000)  # 24-hour user cap used up
+    """
+
+    V2_UNAUTHORIZED = {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}
+
+    def __init__(self, token="x-token", token_secret="x-token-secret", api_key="x-api-key",
+                 api_secret="x-api-secret", user_id="42", username="dprdcontoh", window=300):
         super().__init__()
-        self.token, self.user_id, self.username = token, user_id, username
+        self.token, self.token_secret, self.api_key, self.api_secret = token, token_secret, api_key, api_secret
+        self.user_id, self.username, self.window = user_id, username, window
         self.url = self.root
         self.media: dict[str, dict] = {}
+        self.nonces: set[tuple[str, str, str]] = set()
+        self.revoked = self.read_only = False
+        self.links = itertools.count(1)
+
+    # ------------------------------------------------------------------ OAuth 1.0a
 
     def authorize(self, request):
-        if request["headers"].get("Authorization") != f"Bearer {self.token}":
-            raise Reply(401, {"title": "Unauthorized", "type": "about:blank", "status": 401,
-                              "detail": "Unauthorized"})
+        request["oauth"] = self.verify(request)
+        if request["oauth"] != "ok":
+            raise self.unauthorized(request, request["oauth"])
+        if self.read_only and request["method"] == "POST":
+            raise Reply(403, {"title": "Forbidden", "type": "https://api.twitter.com/2/problems/oauth1-permissions",
+                              "status": 403, "detail": "Your client app is not configured with the appropriate "
+                                                       "oauth1 app permissions for this endpoint."})
+
+    def verify(self, request) -> str:
+        """"ok", or why the request's OAuth 1.0a authorization is refused (a code of v1.1's errors)."""
+        oauth = oauth1_header(request["headers"].get("Authorization", ""))
+        if oauth is None or "oauth_signature" not in oauth:
+            return "missing"
+        if oauth.get("oauth_signature_method") != "HMAC-SHA1" or oauth.get("oauth_version", "1.0") != "1.0":
+            return "bad_signature"
+        if oauth.get("oauth_consumer_key") != self.api_key or oauth.get("oauth_token") != self.token:
+            return "bad_token" if oauth.get("oauth_consumer_key") == self.api_key else "bad_signature"
+        stamp = oauth.get("oauth_timestamp", "")
+        if not stamp.isdigit() or abs(time.time() - int(stamp)) > self.window:
+            return "timestamp"
+        target = urlsplit(request["target"])
+        params = parse_qsl(target.query, keep_blank_values=True)
+        if request["headers"].get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+            params += parse_qsl(request["body"].decode(), keep_blank_values=True)  # never a multipart body
+        params += [(k, v) for k, v in oauth.items() if k not in ("oauth_signature", "realm")]
+        url = f"http://{request['headers'].get('Host', '')}{target.path}"
+        expected = oauth1_signature(request["method"], url, params, self.api_secret, self.token_secret)
+        if not hmac.compare_digest(expected, oauth["oauth_signature"]):
+            return "bad_signature"
+        nonce = (oauth.get("oauth_nonce", ""), stamp, self.token)
+        with self.lock:
+            if not nonce[0] or nonce in self.nonces:
+                return "nonce"
+            self.nonces.add(nonce)
+        return "revoked" if self.revoked else "ok"
+
+    def unauthorized(self, request, reason) -> Reply:
+        """X's answer to a refused authorization, in the shape of the endpoint's API version."""
+        if not request.get("path", "").startswith("/1.1/"):
+            return Reply(401, dict(self.V2_UNAUTHORIZED))
+        code, message, status = {"missing": (215, "Bad Authentication data.", 400),
+                                 "timestamp": (135, "Timestamp out of bounds.", 401),
+                                 "bad_token": (89, "Invalid or expired token.", 401),
+                                 "revoked": (89, "Invalid or expired token.", 401)}.get(
+            reason, (32, "Could not authenticate you.", 401))
+        return Reply(status, {"errors": [{"code": code, "message": message}]})
+
+    # ------------------------------------------------------------------ faults
 
     def fail(self, fault, opts, endpoint):
         if fault == "rate_limit":
             reset = int(time.time()) + opts.get("wait", 1)
+            headers = {"x-rate-limit-limit": "100", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)}
+            if opts.get("daily"):  # the 24-hour cap per user: the 15-minute window still has room
+                headers = {"x-rate-limit-limit": "100", "x-rate-limit-remaining": "99",
+                           "x-rate-limit-reset": str(int(time.time()) + 900), "x-user-limit-24hour-limit": "17",
+                           "x-user-limit-24hour-remaining": "0", "x-user-limit-24hour-reset": str(reset)}
             raise Reply(429, {"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank",
-                              "status": 429}, {"x-rate-limit-limit": "100", "x-rate-limit-remaining": "0",
-                                               "x-rate-limit-reset": str(reset)})
+                              "status": 429}, headers)
         if fault == "server_error":
             raise Reply(500, {"title": "Internal Server Error", "status": 500, "type": "about:blank",
                               "detail": "Something went wrong"})
         if fault == "expired_token":
-            self.authorize({"headers": {}})
+            raise self.unauthorized({"path": "/1.1/" if endpoint == "media_upload_v1" else "/2/"}, "revoked")
         if fault == "duplicate":
             raise self.duplicate()
         raise AssertionError(fault)
@@ -538,9 +726,13 @@ class XEmulator(Emulator):
     def invalid(detail):
         return Reply(400, {"title": "Invalid Request", "detail": detail, "type": "about:blank", "status": 400})
 
+    # ------------------------------------------------------------------ endpoints
+
     def route(self, method, path, request):
         if method == "POST" and path == "/2/media/upload":
-            return "media_upload", lambda: self.upload(request)
+            return "media_upload", lambda: {"data": self.upload(request)}
+        if method == "POST" and path == "/1.1/media/upload.json":  # deprecated by X; kept for its error shape
+            return "media_upload_v1", lambda: self.upload_v1(request)
         if method == "POST" and path == "/2/media/metadata":
             return "metadata", lambda: self.metadata(request["json"] or {})
         if method == "POST" and path == "/2/tweets":
@@ -552,7 +744,7 @@ class XEmulator(Emulator):
         raise Reply(404, {"title": "Not Found", "status": 404, "type": "about:blank", "detail": path})
 
     def upload(self, request):
-        if request["form"].get("media_category") != "tweet_image" or "media" not in request["files"]:
+        if request["form"].get("media_category", "tweet_image") != "tweet_image" or "media" not in request["files"]:
             raise self.invalid("media (file) and media_category=tweet_image are required")
         data = request["files"]["media"]
         try:
@@ -565,9 +757,13 @@ class XEmulator(Emulator):
         media_id = str(next(_ids))
         self.media[media_id] = {"bytes": len(data), "width": image.width, "height": image.height,
                                 "format": image.format, "alt": "", "used": False}
-        return {"data": {"id": media_id, "media_key": f"3_{media_id}", "size": len(data),
-                         "expires_after_secs": 86400, "image": {"image_type": "image/jpeg", "w": image.width,
-                                                                "h": image.height}}}
+        return {"id": media_id, "media_key": f"3_{media_id}", "size": len(data), "expires_after_secs": 86400,
+                "image": {"image_type": "image/jpeg", "w": image.width, "h": image.height}}
+
+    def upload_v1(self, request):
+        data = self.upload(request)
+        return {"media_id": int(data["id"]), "media_id_string": data["id"], "size": data["size"],
+                "expires_after_secs": 86400, "image": data["image"]}
 
     def metadata(self, body):
         media = self.media.get(str(body.get("id")))
@@ -580,8 +776,13 @@ class XEmulator(Emulator):
     def tweet(self, body):
         text = body.get("text", "")
         ids = [str(i) for i in ((body.get("media") or {}).get("media_ids") or [])]
-        if not 1 <= len(ids) <= 4 or any(i not in self.media or self.media[i]["used"] for i in ids):
+        reply_to = str((body.get("reply") or {}).get("in_reply_to_tweet_id") or "")
+        if len(ids) > 4 or any(i not in self.media or self.media[i]["used"] for i in ids):
             raise self.invalid("media_ids must hold 1 to 4 unused uploaded media")
+        if not ids and not text:
+            raise self.invalid("One or more parameters to your request was invalid: text or media is required")
+        if reply_to and not any(p["id"] == reply_to for p in self.posts):
+            raise self.invalid("The Tweet you are replying to does not exist or is not visible to you.")
         if weighted_length(text) > X_CONFIG["maxWeightedTweetLength"]:
             raise self.invalid("Your Tweet text is too long. For more information on how X determines text "
                                "length see https://github.com/twitter/twitter-text.")
@@ -590,17 +791,44 @@ class XEmulator(Emulator):
         for i in ids:
             self.media[i]["used"] = True
         tweet_id = str(next(_ids))
-        self.commit({"id": tweet_id, "text": text, "media": [self.media[i] for i in ids]}, "tweets")
-        return 201, {"data": {"id": tweet_id, "text": URL_RE.sub("https://t.co/abcdefghij", text),
-                              "edit_history_tweet_ids": [tweet_id]}}, {}
+        post = {"id": tweet_id, "text": text, "media": [self.media[i] for i in ids], "media_ids": ids,
+                "in_reply_to": reply_to}
+        post["shown"] = self.shown(post)
+        self.commit(post, "tweets")
+        return 201, {"data": {"id": tweet_id, "text": post["shown"]["text"], "edit_history_tweet_ids": [tweet_id]}}, {}
+
+    def shown(self, post) -> dict:
+        """The post as v2 returns it: links as t.co (with entities), a t.co link to the media appended,
+        ``&``, ``<`` and ``>`` as HTML entities."""
+        urls, parts, last = [], [], 0
+        text = unicodedata.normalize("NFC", post["text"])
+        for match in URL_RE.finditer(text):
+            short = f"https://t.co/{next(self.links):010d}"
+            parts += [html.escape(text[last:match.start()], quote=False), short]
+            urls.append({"url": short, "expanded_url": match.group(), "display_url": match.group()[8:30]})
+            last = match.end()
+        parts.append(html.escape(text[last:], quote=False))
+        shown = "".join(parts)
+        if post["media_ids"]:
+            media_link = f"https://t.co/{next(self.links):010d}"
+            urls.append({"url": media_link, "display_url": "pic.x.com/abcdefghij",
+                         "expanded_url": f"https://x.com/{self.username}/status/{post['id']}/photo/1",
+                         "media_key": f"3_{post['media_ids'][0]}"})
+            shown += " " + media_link
+        for entity in urls:  # indices in code points of the text as returned
+            entity["start"] = shown.index(entity["url"])
+            entity["end"] = entity["start"] + len(entity["url"])
+        return {"text": shown, "entities": {"urls": urls} if urls else {},
+                "attachments": {"media_keys": [f"3_{i}" for i in post["media_ids"]]} if post["media_ids"] else {}}
 
     def timeline(self, query):
         limit = min(max(int(query.get("max_results", 10)), 5), 100)
+        fields = set(query.get("tweet.fields", "").split(","))  # only what was asked, as X does
         data = []
         for p in reversed(self.posts):
-            urls = [{"url": "https://t.co/abcdefghij", "expanded_url": u} for u in URL_RE.findall(p["text"])]
-            data.append({"id": p["id"], "text": URL_RE.sub("https://t.co/abcdefghij", p["text"]),
-                         "entities": {"urls": urls}})
+            tweet = {"id": p["id"], "text": p["shown"]["text"], "edit_history_tweet_ids": [p["id"]]}
+            tweet.update({k: p["shown"][k] for k in ("entities", "attachments") if k in fields and p["shown"][k]})
+            data.append(tweet)
         return {"data": data[:limit], "meta": {"result_count": min(len(data), limit)}}
 
 
@@ -643,6 +871,7 @@ class TelegramEmulator(Emulator):
         super().__init__(site_hosts)
         self.token, self.chat_id, self.url = token, chat_id, self.root
         self.message_ids = itertools.count(100)
+        self.reshape: dict[str, str] = {}
 
     def route(self, method, path, request):
         match = re.fullmatch(r"/bot([^/]+)/(\w+)", path)
@@ -650,7 +879,8 @@ class TelegramEmulator(Emulator):
             raise Reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
         request["token"] = match.group(1)
         if match.group(2) == "sendMediaGroup" and method == "POST":
-            return "sendMediaGroup", lambda: self.send(request["json"] or request["form"])
+            return "sendMediaGroup", _reshaped(self, "sendMediaGroup",
+                                               lambda: self.send(request["json"] or request["form"]))
         raise Reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
 
     def authorize(self, request):
@@ -658,10 +888,15 @@ class TelegramEmulator(Emulator):
             raise Reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
 
     def fail(self, fault, opts, endpoint):
+        # Flood control as the Bot API documents it (core.telegram.org/bots/api#responseparameters,
+        # /bots/faq "My bot is hitting limits"): 429, retry_after in seconds, in the body only.
         if fault == "rate_limit":
             wait = opts.get("wait", 1)
             raise Reply(429, {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {wait}",
                               "parameters": {"retry_after": wait}})
+        if fault in ("array_answer", "missing_id", "wrong_type"):
+            self.reshape[endpoint] = fault
+            return
         if fault == "server_error":
             raise Reply(500, {"ok": False, "error_code": 500, "description": "Internal Server Error"})
         if fault == "expired_token":

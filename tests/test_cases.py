@@ -170,5 +170,5 @@ def test_every_item_rule_of_the_readme_has_a_case():
     # Generated in test_hostile.py: too big (or too odd) to store as a case.
     hostile = {"file-too-large", "frontmatter-too-large", "photo-too-large", "symlink", "narrative-too-large"}
     # Needs `--changed-since` (a new item on a branch): tests/test_review.py.
-    branch = {"id-missing"}
+    branch = {"id-missing", "id-changed", "id-reused", "id-folder"}  # and tests/test_changes_ids.py
     assert rules - set(covered) - hostile - branch == set()

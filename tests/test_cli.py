@@ -113,7 +113,7 @@ def test_bad_config_lists_every_problem(project):
     assert result.stderr == (
         "Galat: mkdocs.yml tidak valid:\n"
         "  - kunci `extra.portal.colour` tidak dikenal (yang dikenal: categories, content_dir, engine, limits, "
-        "social_default, timezone)\n"
+        "link_domains, publish, social_default, timezone, x_link)\n"
         "  - `extra.portal.timezone` 'Mars/Olympus' bukan zona waktu yang dikenal (contoh: Asia/Jakarta)\n"
         "  - kategori 'Paripurna!': slug hanya huruf kecil, angka dan tanda hubung\n")
 

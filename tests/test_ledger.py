@@ -12,9 +12,11 @@ import pytest
 
 import pipeline.social.ledger as ledger_module
 from pipeline.errors import PortalError
-from pipeline.social.ledger import README, FileStore, GitBranchStore, Ledger, LedgerError, Record, _git_env, _redact
+from pipeline.social.ledger import (README, FileStore, GitBranchStore, Ledger, LedgerError, Record, _git_env, _redact,
+                                    key_from_env, last_mac, signed_line)
 
 TOKEN = "ghs-SENTINEL-7f3a"
+KEY = b"k" * 32
 BASIC = base64.b64encode(f"x-access-token:{TOKEN}".encode()).decode()
 
 
@@ -60,10 +62,19 @@ def record(item, state, platform="x", **more):
     return Record(item=item, platform=platform, state=state, time="2026-11-22T10:00:00Z", **more)
 
 
-def loaded(store) -> Ledger:
-    ledger = Ledger(store)
+def loaded(store, key=KEY) -> Ledger:
+    ledger = Ledger(store, key)
     ledger.load()
     return ledger
+
+
+def signed(*records: Record, previous: str = "") -> str:
+    """The ledger lines of ``records``, signed with KEY and chained from ``previous``."""
+    lines = []
+    for each in records:
+        lines.append(signed_line(KEY, previous, each.values()))
+        previous = last_mac(lines[-1])
+    return "\n".join(lines) + "\n"
 
 
 # --- records ---------------------------------------------------------------------------------------------------
@@ -115,7 +126,7 @@ def test_latest_is_the_last_state_per_item_and_platform_and_pending_the_attempti
 
 def test_a_malformed_line_is_reported_with_its_number(tmp_path):
     path = tmp_path / "ledger.jsonl"
-    path.write_text(record("i", "PLANNED").to_json() + "\n\n" + '{"item": "i"}\n', encoding="utf-8")
+    path.write_text(signed(record("i", "PLANNED")) + "\n" + '{"item": "i"}\n', encoding="utf-8")
     with pytest.raises(LedgerError) as error:
         loaded(FileStore(path))
     assert str(error.value).startswith("baris 3 daftar publikasi rusak: ")
@@ -138,7 +149,7 @@ def test_the_file_store_creates_its_folders_appends_exact_lines_and_fsyncs(tmp_p
 
 def test_a_line_torn_by_a_killed_run_is_not_glued_to_the_next_record(tmp_path):
     path = tmp_path / "ledger.jsonl"
-    path.write_text(record("i", "PLANNED").to_json() + "\n" + '{"item": "i", "pla', encoding="utf-8")
+    path.write_text(signed(record("i", "PLANNED")) + '{"item": "i", "pla', encoding="utf-8")
     FileStore(path).append(record("j", "PLANNED").to_json())
     assert path.read_text(encoding="utf-8").splitlines()[2] == record("j", "PLANNED").to_json()
     with pytest.raises(LedgerError, match="^baris 2 "):  # the torn line is named, never silently dropped
@@ -214,6 +225,8 @@ def test_two_runs_appending_alternately_lose_no_line(origin):
         b.append(record(f"b{n}", "PLANNED"))  # rejected as non-fast-forward, re-applied on a's tip
     lines = git(origin.bare, "show", "portal-ledger:ledger.jsonl").splitlines()
     assert [Record.from_json(line).item for line in lines] == ["a0", "b0", "a1", "b1", "a2", "b2"]
+    # b's lines were signed again on a's tip: the chain holds across the race.
+    assert [r.item for r in loaded(GitBranchStore(origin())).records()] == ["a0", "b0", "a1", "b1", "a2", "b2"]
     assert len(git(origin.bare, "rev-list", "portal-ledger").split()) == 6  # a linear history, one commit a line
 
 
@@ -354,3 +367,149 @@ def test_every_documented_state_is_stored_and_read_back_and_no_other(tmp_path):
             ledger.append(record("item-x", wrong))
         assert str(info.value) == f"invalid ledger record: status {wrong!r} tidak dikenal"
     assert [r.state for r in loaded(FileStore(path)).records()] == DOCUMENTED_STATES
+
+
+# --- signatures (issue 12: a ledger nobody can bend) -----------------------------------------------------------
+
+BROKEN = (". Baris ini tidak ditulis oleh `portal publish` dengan kunci PORTAL_LEDGER_KEY, atau ada baris sebelumnya "
+          "yang dihapus atau ditukar urutannya; tidak ada yang diunggah. Periksa riwayat cabang portal-ledger "
+          "(git log -p portal-ledger), lalu lihat docs/panduan-admin.md.")
+
+
+def three_lines(tmp_path):
+    """A signed ledger of one post's three states; its path and lines."""
+    path = tmp_path / "ledger.jsonl"
+    ledger = loaded(FileStore(path))
+    for state in ("PLANNED", "ATTEMPTING", "POSTED"):
+        ledger.append(record("i", state, path="content/berita/2026/2026-11-20-x"))
+    return path, path.read_text(encoding="utf-8").splitlines()
+
+
+def refusal(path) -> str:
+    with pytest.raises(LedgerError) as error:
+        loaded(FileStore(path))
+    return str(error.value)
+
+
+def test_every_line_carries_a_mac_chained_to_the_previous_line(tmp_path):
+    path, lines = three_lines(tmp_path)
+    macs = [json.loads(line)["mac"] for line in lines]
+    assert len(set(macs)) == 3 and all(len(mac) == 64 for mac in macs)
+    assert [r.state for r in loaded(FileStore(path)).records()] == ["PLANNED", "ATTEMPTING", "POSTED"]
+    # The same record after another line gets another mac: a line cannot be moved.
+    assert signed(record("i", "POSTED")) != signed(record("i", "POSTED"), previous=macs[0])
+
+
+def test_a_forged_planned_line_is_refused_naming_it(tmp_path):
+    path, lines = three_lines(tmp_path)
+    forged = json.dumps({"item": "i", "platform": "x", "state": "PLANNED", "time": "2026-11-23T00:00:00Z",
+                         "mac": "0" * 64}, sort_keys=True)
+    path.write_text("\n".join([*lines, forged]) + "\n", encoding="utf-8")
+    assert refusal(path) == f"baris 4 daftar publikasi tidak sah (tanda tangan tidak cocok): {forged[:80]!r}" + BROKEN
+
+
+def test_a_forged_posted_line_signed_with_another_key_is_refused(tmp_path):
+    path = tmp_path / "ledger.jsonl"
+    loaded(FileStore(path)).append(record("i", "PLANNED"))
+    Ledger(FileStore(path), b"kunci-lain-yang-cukup-panjang-32+").append(record("j", "POSTED"))
+    line = path.read_text(encoding="utf-8").splitlines()[1]
+    assert refusal(path) == f"baris 2 daftar publikasi tidak sah (tanda tangan tidak cocok): {line[:80]!r}" + BROKEN
+
+
+def test_an_unsigned_line_is_refused(tmp_path):
+    path = tmp_path / "ledger.jsonl"
+    line = record("i", "POSTED").to_json()
+    path.write_text(line + "\n", encoding="utf-8")
+    assert refusal(path) == f"baris 1 daftar publikasi tidak sah (tanpa tanda tangan): {line[:80]!r}" + BROKEN
+
+
+def test_a_deleted_line_breaks_the_chain_at_the_next_line(tmp_path):
+    path, lines = three_lines(tmp_path)
+    path.write_text("\n".join([lines[0], lines[2]]) + "\n", encoding="utf-8")
+    assert refusal(path).startswith(f"baris 2 daftar publikasi tidak sah (tanda tangan tidak cocok): {lines[2][:80]!r}")
+
+
+def test_reordered_lines_are_refused(tmp_path):
+    path, lines = three_lines(tmp_path)
+    path.write_text("\n".join([lines[0], lines[2], lines[1]]) + "\n", encoding="utf-8")
+    assert refusal(path).startswith(f"baris 2 daftar publikasi tidak sah (tanda tangan tidak cocok): {lines[2][:80]!r}")
+
+
+def test_an_edited_field_is_refused(tmp_path):
+    path, lines = three_lines(tmp_path)
+    edited = lines[2].replace('"POSTED"', '"FAILED"')
+    path.write_text("\n".join([*lines[:2], edited]) + "\n", encoding="utf-8")
+    assert refusal(path).startswith("baris 3 daftar publikasi tidak sah (tanda tangan tidak cocok): ")
+
+
+def test_without_a_key_lines_are_read_unverified_and_nothing_is_written(tmp_path):
+    path, _ = three_lines(tmp_path)
+    ledger = loaded(FileStore(path), key=None)  # the reviewer summary: no production secrets
+    assert ledger.latest("i", "x").state == "POSTED"
+    with pytest.raises(LedgerError, match="^PORTAL_LEDGER_KEY belum diatur: daftar publikasi tidak dapat ditulis"):
+        ledger.append(record("i", "PLANNED"))
+
+
+def test_the_key_comes_from_the_environment_and_must_be_long_enough():
+    assert key_from_env({"PORTAL_LEDGER_KEY": "a" * 64}) == b"a" * 64
+    with pytest.raises(LedgerError) as error:
+        key_from_env({})
+    assert str(error.value) == (
+        "PORTAL_LEDGER_KEY belum diatur di environment: tanpa kunci ini daftar publikasi tidak dapat diperiksa "
+        "keasliannya, jadi tidak ada yang diunggah. Isi secret PORTAL_LEDGER_KEY di environment production "
+        "(lihat docs/panduan-admin.md).")
+    with pytest.raises(LedgerError) as error:
+        key_from_env({"PORTAL_LEDGER_KEY": "pendek"})
+    assert str(error.value) == ("PORTAL_LEDGER_KEY terlalu pendek (6 karakter; minimal 32). Buat kunci baru dengan "
+                                "`openssl rand -hex 32`.")
+
+
+def test_found_tells_a_missing_ledger_from_an_empty_one(tmp_path, origin):
+    path = tmp_path / "ledger.jsonl"
+    assert not loaded(FileStore(path)).found
+    path.write_text("")
+    assert loaded(FileStore(path)).found
+    work = origin()
+    assert not loaded(GitBranchStore(work)).found
+    loaded(GitBranchStore(work)).append(record("i", "PLANNED"))
+    assert loaded(GitBranchStore(origin())).found
+
+
+def test_a_new_ledger_opens_with_a_signed_start_line_and_keeps_the_old_history(tmp_path, origin):
+    path, lines = three_lines(tmp_path)
+    ledger = Ledger(FileStore(path), KEY)
+    ledger.start("2026-11-20", "2026-11-21T00:00:00Z")
+    ledger.append(record("j", "PLANNED"))
+    again = loaded(FileStore(path))
+    assert again.since == "2026-11-20" and [r.item for r in again.records()] == ["j"]
+    assert (tmp_path / "ledger.jsonl.lama").read_text(encoding="utf-8").splitlines() == lines
+    # On the branch: a new file on top of the old one, which stays in the branch's history.
+    work = origin()
+    old = loaded(GitBranchStore(work))
+    old.append(record("i", "POSTED"))
+    fresh = Ledger(GitBranchStore(work), KEY)
+    fresh.start("2026-11-20", "2026-11-21T00:00:00Z")
+    reread = loaded(GitBranchStore(origin()))
+    assert reread.since == "2026-11-20" and reread.records() == []
+    assert git(origin.bare, "log", "--format=%s", "portal-ledger").splitlines() == ["ledger: daftar baru",
+                                                                                     "ledger: i x POSTED"]
+
+
+def test_a_start_line_in_the_middle_is_refused(tmp_path):
+    path = tmp_path / "ledger.jsonl"
+    ledger = loaded(FileStore(path))
+    ledger.append(record("i", "PLANNED"))
+    FileStore(path).append(lambda content: signed_line(KEY, last_mac(content), {"kind": "start", "since": "2020-01-01",
+                                                                                   "time": "t"}))
+    assert refusal(path).startswith("baris 2 daftar publikasi tidak sah (baris awal daftar baru di tengah daftar): ")
+
+
+def test_an_item_posted_under_another_id_is_found_by_its_folder(tmp_path):
+    ledger = loaded(FileStore(tmp_path / "ledger.jsonl"))
+    folder = "content/berita/2026/2026-11-20-x"
+    ledger.append(record("lama", "PLANNED", path=folder))
+    ledger.append(record("lama", "POSTED", path=folder, url="https://x.com/dprd/status/1"))
+    assert ledger.posted_under_other_id("baru", folder, "x").url == "https://x.com/dprd/status/1"
+    assert ledger.posted_under_other_id("lama", folder, "x") is None
+    assert ledger.posted_under_other_id("baru", folder, "telegram") is None
+    assert ledger.posted_under_other_id("baru", "content/berita/2026/lain", "x") is None

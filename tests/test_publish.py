@@ -23,14 +23,26 @@ ITEMS = {"2026-11-20-rapat-paripurna-penetapan-apbd-2027": ["facebook", "instagr
          "2026-11-12-rdp-komisi-iv-dinas-kesehatan-layanan-puskesmas": ["facebook", "telegram"]}
 RECORD = ".portal/build-record.json"
 SENTINELS = {"FACEBOOK_PAGE_TOKEN": "fb-SENTINEL-7c1d", "INSTAGRAM_TOKEN": "ig-SENTINEL-93ab",
-             "X_ACCESS_TOKEN": "x-SENTINEL-55e0", "TELEGRAM_BOT_TOKEN": "123456:tg-SENTINEL-0f9e"}
+             "X_ACCESS_TOKEN": "x-SENTINEL-55e0", "X_ACCESS_TOKEN_SECRET": "xs-SENTINEL-a1b2",
+             "X_API_SECRET": "xa-SENTINEL-c3d4", "TELEGRAM_BOT_TOKEN": "123456:tg-SENTINEL-0f9e",
+             "PORTAL_LEDGER_KEY": "ledger-SENTINEL-5d2e9b7c1a0f4e3d8c6b"}
+# The test project posts items up to 30 days after their day H: the two sample items (H = 12 and 20
+# November) are both inside it on 21 November. tests/test_publish_policy.py covers the default 7.
+PUBLISH_SETTINGS = "    publish:\n      cutoff_days: 30\n"
+
+
+def project_config(target: Path, settings: str = PUBLISH_SETTINGS) -> None:
+    """The repository's mkdocs.yml in ``target`` with ``settings`` added under ``extra.portal``."""
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert text.count("\n  portal:\n") == 1
+    (target / "mkdocs.yml").write_text(text.replace("\n  portal:\n", "\n  portal:\n" + settings), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The built two-item project, its site served on 127.0.0.1."""
     project = tmp_path_factory.mktemp("publish")
-    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    project_config(project)
     shutil.copytree(REPO / "overrides", project / "overrides")
     for name in ITEMS:
         shutil.copytree(REPO / "content/berita/2026" / name, project / "content/berita/2026" / name)
@@ -45,7 +57,8 @@ def site(tmp_path_factory):
 def apis():
     emulators = {"facebook": FacebookEmulator(token=SENTINELS["FACEBOOK_PAGE_TOKEN"]),
                  "instagram": InstagramEmulator(token=SENTINELS["INSTAGRAM_TOKEN"]),
-                 "x": XEmulator(token=SENTINELS["X_ACCESS_TOKEN"]),
+                 "x": XEmulator(token=SENTINELS["X_ACCESS_TOKEN"], token_secret=SENTINELS["X_ACCESS_TOKEN_SECRET"],
+                                api_key="x-api-key", api_secret=SENTINELS["X_API_SECRET"]),
                  "telegram": TelegramEmulator(token=SENTINELS["TELEGRAM_BOT_TOKEN"])}
     for emulator in emulators.values():
         emulator.start()
@@ -62,7 +75,7 @@ def run(site, apis, tmp_path):
     env = {**os.environ, **SENTINELS, "PORTAL_TODAY": "2026-11-21",
            "FACEBOOK_PAGE_ID": apis["facebook"].owner, "FACEBOOK_GRAPH_URL": apis["facebook"].url,
            "INSTAGRAM_USER_ID": apis["instagram"].owner, "INSTAGRAM_GRAPH_URL": apis["instagram"].url,
-           "X_API_URL": apis["x"].url, "TELEGRAM_API_URL": apis["telegram"].url,
+           "X_API_URL": apis["x"].url, "X_API_KEY": "x-api-key", "TELEGRAM_API_URL": apis["telegram"].url,
            "TELEGRAM_CHAT_ID": apis["telegram"].chat_id}
 
     def run(*args, popen=False, cwd=None):
@@ -186,7 +199,8 @@ def test_telegram_dropped_after_commit_is_unknown_never_reposted(run, apis):
 @pytest.mark.parametrize("platform, endpoint, said", [
     ("facebook", "photos", "token Facebook ditolak (HTTP 400: Error validating access token: Session has expired"),
     ("instagram", "limit", "token Instagram ditolak (HTTP 400: Error validating access token: Session has expired"),
-    ("x", "media_upload", "token X ditolak (HTTP 401: Unauthorized); perbarui secret-nya"),
+    ("x", "media_upload", "token X ditolak (HTTP 401: Unauthorized; periksa X_API_KEY, X_API_SECRET, "
+                          "X_ACCESS_TOKEN dan X_ACCESS_TOKEN_SECRET"),
     ("telegram", "sendMediaGroup", "token Telegram ditolak (HTTP 401: Unauthorized); perbarui secret-nya"),
 ])
 def test_expired_token_stops_that_platform_only_and_the_next_run_catches_up(run, apis, platform, endpoint, said):
@@ -202,13 +216,15 @@ def test_expired_token_stops_that_platform_only_and_the_next_run_catches_up(run,
     assert_exactly_once(apis)
 
 
-def test_duplicate_content_found_on_the_platform_is_posted_not_failed(run, apis, tmp_path):
+def test_a_duplicate_refusal_for_a_post_this_run_did_not_make_is_failed_not_claimed(run, apis, tmp_path):
     assert run("--only", "x").returncode == 0
-    # The ledger is lost: X refuses the same text again, and the post is found by its article URL.
+    # Another ledger (here: an empty file): X refuses the same text again. Reconciliation matches only the
+    # post of this attempt (its own media), never "a post with the same URL", so a person decides.
     result = run("--only", "x", "--ledger", str(tmp_path / "kosong.jsonl"))
-    assert result.returncode == 0, result.stdout
+    assert result.returncode == 1, result.stdout
+    assert "| FAILED | HTTP 403: You are not allowed to create a Tweet with duplicate content." in result.stdout
     assert len(apis["x"].posts) == 1
-    assert json.loads((tmp_path / "kosong.jsonl").read_text().splitlines()[-1])["state"] == "POSTED"
+    assert json.loads((tmp_path / "kosong.jsonl").read_text().splitlines()[-1])["state"] == "FAILED"
 
 
 def test_a_refusal_is_failed_with_the_platforms_message_and_not_retried(run, apis):
@@ -363,7 +379,8 @@ def test_an_answer_outside_the_contract_after_posting_is_unknown(run, apis):
     apis["telegram"].send = lambda body: (original(body), {"ok": True, "result": []})[1]  # posted, no messages
     first = run("--only", "telegram")
     assert first.returncode == 1
-    assert "UNKNOWN | jawaban Telegram tidak sesuai kontrak API (IndexError)" in first.stdout
+    assert ("UNKNOWN | jawaban Telegram tidak sesuai kontrak API (result[0] tidak ada); periksa kanal secara "
+            "manual") in first.stdout
     assert "Traceback" not in first.stdout + first.stderr
     assert run("--only", "telegram").returncode == 1 and len(apis["telegram"].posts) == 2
 
@@ -371,20 +388,32 @@ def test_an_answer_outside_the_contract_after_posting_is_unknown(run, apis):
 def test_missing_credentials_not_yet_live_and_bad_options_are_said_plainly(run, apis, site):
     for name in ("X_ACCESS_TOKEN", "INSTAGRAM_USER_ID", "TELEGRAM_BOT_TOKEN", "TELEGRAM_CHAT_ID"):
         del run.env[name]
-    # The site has not been deployed yet at this address: nothing is posted, all is kept for later.
+    # The site has not been deployed yet at this address (built minutes ago): nothing is posted, all is kept
+    # for later; the missing credentials fail the run, naming the variables.
     early = run("--site-url", site[1] + "belum/")
-    assert early.returncode == 0
+    assert early.returncode == 1
     lines = early.stdout.splitlines()
-    assert lines[:3] == ["Instagram dilewati: INSTAGRAM_USER_ID belum diatur di environment.",
-                         "X dilewati: X_ACCESS_TOKEN belum diatur di environment.",
-                         "Telegram dilewati: TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_ID belum diatur di environment."]
-    assert sum("| Facebook | DITUNDA | artikel belum tayang di situs" in line for line in lines) == 2
+    assert lines[:3] == [
+        "Galat: Kredensial Instagram belum lengkap: INSTAGRAM_USER_ID belum diatur di environment. Isi secret-nya "
+        "di environment production, atau matikan Instagram di mkdocs.yml (extra.portal.publish.disabled: "
+        "[instagram]).",
+        "Galat: Kredensial X belum lengkap: X_ACCESS_TOKEN belum diatur di environment. Isi secret-nya di "
+        "environment production, atau matikan X di mkdocs.yml (extra.portal.publish.disabled: [x]).",
+        "Galat: Kredensial Telegram belum lengkap: TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_ID belum diatur di "
+        "environment. Isi secret-nya di environment production, atau matikan Telegram di mkdocs.yml "
+        "(extra.portal.publish.disabled: [telegram])."]
+    article = f"{site[1]}belum/berita/2026/rapat-paripurna-penetapan-apbd-2027/"
+    assert f"| Facebook | DITUNDA | artikel belum tayang di situs ({article}: HTTP 404)" in early.stdout
+    assert sum("| Facebook | DITUNDA | artikel belum tayang di situs (" in line for line in lines) == 2
+    assert lines[-1] == "Kredensial belum lengkap untuk Instagram, X, Telegram: proses ini gagal."
     assert not apis["facebook"].requests and not run.ledger.exists()
 
     del run.env["FACEBOOK_PAGE_TOKEN"]
     none = run()
-    assert none.returncode == 0
-    assert none.stdout.splitlines()[-1] == "Tidak ada platform dengan kredensial lengkap: tidak ada yang diunggah."
+    assert none.returncode == 1
+    assert none.stdout.splitlines()[-2:] == [
+        "Tidak ada platform dengan kredensial lengkap: tidak ada yang diunggah.",
+        "Kredensial belum lengkap untuk Facebook, Instagram, X, Telegram: proses ini gagal."]
 
     wrong = run("--only", "facebook,tiktok")
     assert wrong.returncode == 2

@@ -68,6 +68,25 @@ def add_sample(repo, name):
     shutil.copytree(SAMPLES / name, item(repo, name))
 
 
+def ledger_branch(repo, lines):
+    """A `portal-ledger` branch holding `ledger.jsonl` with ``lines`` (git plumbing: HEAD stays)."""
+    text = "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines)
+
+    def run(*args, data=None):
+        return subprocess.run(["git", *args], cwd=repo, input=data, capture_output=True, text=True, env=ENV,
+                              check=True).stdout.strip()
+
+    blob = run("hash-object", "-w", "--stdin", data=text)
+    tree = run("mktree", data=f"100644 blob {blob}\tledger.jsonl\n")
+    run("update-ref", "refs/heads/portal-ledger", run("commit-tree", tree, "-m", "ledger"))
+
+
+def posted(item_id, platform, url, state="POSTED", path=""):
+    """One ledger line as `portal publish` writes it (fields the summary reads, and a signature it ignores)."""
+    line = {"item": item_id, "platform": platform, "state": state, "time": "2026-11-01T02:00:00Z", "mac": "00"}
+    return {**line, **({"url": url} if url else {}), **({"path": path} if path else {})}
+
+
 def edit(path, old, new):
     text = path.read_text(encoding="utf-8")
     assert old in text
@@ -143,9 +162,20 @@ def test_unknown_ref_is_a_usage_error(repo):
 
 def test_reviewer_summary_matches_the_golden_file(repo):
     """A branch that adds two items (a PNG and a HEIC photo, one item late), edits one (a caption too
-    long for X, a hostile title, a sentence of the narrative, an alt text, a credit removed) and edits
-    a static page: the summary shows each narrative and page body in full, the diffs of the edits,
-    and every photo linked to the PR's head commit with its alt text and credit."""
+    long for X, a hostile title, a sentence of the narrative, an alt text, a credit removed), renames
+    one and edits a static page: the summary shows each narrative and page body in full, the diffs of
+    the edits, and every photo linked to the PR's head commit with its alt text and credit. The
+    ledger has the edited and the renamed item posted already (one FAILED post): they are not sent
+    again; the new items are."""
+    ledger_branch(repo, [
+        posted("2026-10-08-e66a55", "facebook", "https://www.facebook.com/100200300/posts/400500600"),
+        posted("2026-10-08-e66a55", "x", "", state="ATTEMPTING"),
+        posted("2026-10-08-e66a55", "x", "https://x.com/dprdcontoh/status/1850000000000000001"),
+        posted("2026-10-08-e66a55", "telegram", "", state="FAILED"),
+        posted("2026-09-03-873985", "facebook", "https://www.facebook.com/100200300/posts/400500700"),
+        posted("2026-09-03-873985", "instagram", "https://www.instagram.com/p/DAbCdEf12/)](javascript:alert(1)"),
+    ])
+    git(repo, "mv", f"content/berita/2026/{BASE_ITEMS[2]}", "content/berita/2026/2026-09-03-bimtek-ppid")
     add_sample(repo, "2026-11-20-rapat-paripurna-penetapan-apbd-2027")
     add_sample(repo, "2026-09-23-reses-anggota-dprd-dapil-ii")
     bridge = item(repo, BASE_ITEMS[1]) / "index.md"
@@ -176,14 +206,14 @@ def test_a_new_item_without_id_gets_a_warning_with_one_to_paste(repo):
     name = "2026-11-20-rapat-paripurna-penetapan-apbd-2027"
     add_sample(repo, name)
     edit(item(repo, name) / "index.md", "id: 2026-11-20-196bee\n", "")
-    edit(item(repo, BASE_ITEMS[0]) / "index.md", "id: 2026-11-12-f70ede\n", "")  # an old item: not warned
+    # An old item losing its id is an error instead (`id-changed`, tests/test_changes_ids.py).
     result = portal(repo, "check", "--changed-since", "main")
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
         f"content/berita/2026/{name}/index.md:2: peringatan [id-missing] Berita baru ini belum punya `id`. "
         "Tambahkan baris `id: 2026-11-20-196bee` di front-matter: pengenal tetap untuk media sosial, agar berita "
         "tidak terunggah dua kali bila foldernya kelak diganti nama.",
-        "0 galat dan 1 peringatan di 1 berkas; 2 berita dan 0 halaman diperiksa."]
+        "0 galat dan 1 peringatan di 1 berkas; 1 berita dan 0 halaman diperiksa."]
 
 
 def test_a_copied_folder_clashes_with_the_unchanged_original(repo):
@@ -393,3 +423,77 @@ def test_full_into_a_missing_folder_is_a_user_error(repo, tmp_path):
     assert result.returncode == 1
     assert result.stderr == (f"Galat: Ringkasan utuh tidak dapat ditulis ke {target}: folder tujuannya tidak ada "
                              "atau tidak boleh ditulis (No such file or directory).\n")
+
+
+# --------------------------------------------------------------------------- what the ledger and mkdocs.yml say
+
+def test_an_unchanged_posted_item_says_sent_with_its_link(repo):
+    """Without --changed-since nothing is an edit: a posted item is "sudah terkirim", the rest "akan dikirim"."""
+    ledger_branch(repo, [posted("2026-10-08-e66a55", "telegram", "https://t.me/dprdcontoh/812")])
+    summary = portal(repo, "preview", f"content/berita/2026/{BASE_ITEMS[1]}").stdout
+    assert "Status kiriman media sosial menurut daftar publikasi (cabang `portal-ledger`).\n" in summary
+    assert "**Telegram** · 6 foto · 228/1024 karakter · **sudah terkirim** ([tautan](https://t.me/dprdcontoh/812))\n" \
+        in summary
+    assert "**Facebook** · 6 foto · 302/63206 karakter · **akan dikirim**\n" in summary
+
+
+def test_a_renamed_item_without_id_is_found_by_its_old_path(repo):
+    """Keyed by its old folder name, the ledger still knows it by the path it was posted from."""
+    bimtek = BASE_ITEMS[2]
+    ledger_branch(repo, [posted(bimtek, "facebook", "https://www.facebook.com/1/posts/2",
+                                path=f"content/berita/2026/{bimtek}")])
+    edit(item(repo, bimtek) / "index.md", "id: 2026-09-03-873985\n", "")
+    git(repo, "commit", "-q", "-am", "Tanpa id")
+    git(repo, "branch", "-f", "main")
+    git(repo, "mv", f"content/berita/2026/{bimtek}", "content/berita/2026/2026-09-03-bimtek-ppid")
+    summary = portal(repo, "preview", "--changed-since", "main").stdout
+    assert ("**Facebook** · 4 foto · 267/63206 karakter · **tidak dikirim lagi (suntingan)**: sudah terkirim "
+            "([tautan](https://www.facebook.com/1/posts/2)), unggahan itu tidak ikut berubah") not in summary
+    # The rename without id is an error first (`id-changed`): no post text until it is fixed.
+    assert "- Galat `id-changed` (baris 2): Berita ini sudah ada di \\`main\\` tanpa \\`id\\`" in summary
+    edit(item(repo, "2026-09-03-bimtek-ppid") / "index.md", "title:", f"id: {bimtek}\ntitle:")
+    summary = portal(repo, "preview", "--changed-since", "main").stdout
+    assert ("**Facebook** · 4 foto · 267/63206 karakter · **tidak dikirim lagi (suntingan)**: sudah terkirim "
+            "([tautan](https://www.facebook.com/1/posts/2)), unggahan itu tidak ikut berubah") in summary
+
+
+def test_without_a_ledger_the_summary_says_so(repo):
+    summary = portal(repo, "preview", f"content/berita/2026/{BASE_ITEMS[1]}").stdout
+    assert ("Daftar publikasi (cabang `portal-ledger`) tidak ada di clone ini: \"akan dikirim\" di bawah berarti "
+            "bila belum pernah terkirim.\n") in summary
+
+
+@pytest.mark.parametrize("x_link, length, note", [
+    ("reply", 209, "Tautan berita dikirim sebagai balasan atas posting di atas (`x_link: reply` di mkdocs.yml); di X, "
+                   "posting bertautan berbiaya US$0,200, 13× posting tanpa tautan (US$0,015). Balasannya:\n\n"
+                   "```text\nhttps://dprd.contoh.go.id/berita/2026/komisi-iii-tinjau-pembangunan-jembatan/\n```"),
+    ("none", 209, "Tautan berita tidak dikirim ke X (`x_link: none` di mkdocs.yml); di X, posting bertautan berbiaya "
+                  "US$0,200, 13× posting tanpa tautan (US$0,015)."),
+])
+def test_x_link_decides_where_the_link_goes_on_x(repo, x_link, length, note):
+    config = repo / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "    social_default:", f"    x_link: {x_link}\n    social_default:", 1), encoding="utf-8")
+    summary = portal(repo, "preview", f"content/berita/2026/{BASE_ITEMS[1]}").stdout
+    text = code_block_after(summary, "**X** ·")
+    assert "https://" not in text
+    assert f"**X** · 4 foto · {length}/280 karakter · **akan dikirim**" in summary
+    assert note in summary
+
+
+def test_x_link_must_be_one_of_three(repo):
+    config = repo / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "    social_default:", "    x_link: thread\n    social_default:", 1), encoding="utf-8")
+    result = portal(repo, "check")
+    assert result.returncode == 1
+    assert result.stderr == ("Galat: mkdocs.yml tidak valid:\n"
+                             "  - `extra.portal.x_link` 'thread' tidak dikenal (pilihan: post, reply, none)\n")
+
+
+def test_mentions_are_listed_for_the_reviewer(repo):
+    index = item(repo, BASE_ITEMS[1]) / "index.md"
+    edit(index, "caption: Komisi III", "caption: Bersama @dinaspupr.contoh dan @bupati_contoh, Komisi III")
+    edit(index, "progres fisik pekerjaan", "progres fisik pekerjaan (surel humas@dprd.contoh.go.id, @bupati_contoh)")
+    summary = portal(repo, "preview", f"content/berita/2026/{BASE_ITEMS[1]}").stdout
+    assert "| Akun yang disebut (@; periksa ejaannya) | @dinaspupr.contoh, @bupati\\_contoh |" in summary

@@ -1,11 +1,13 @@
 """The emulators refuse what the real APIs refuse: a permissive emulator would prove nothing."""
 
 import io
+import json
 from functools import partial
 
 import pytest
 import requests
 from PIL import Image
+from requests_oauthlib import OAuth1
 
 from browser_support import serve
 from social_emulator import FacebookEmulator, InstagramEmulator, TelegramEmulator, XEmulator, weighted_length
@@ -105,18 +107,18 @@ def test_x_weighted_length_of_the_portal_s_own_shapes():
 
 def test_x_counts_weighted_length_and_caps_media(photos):
     with XEmulator(token="t") as x:
-        auth = {"Authorization": "Bearer t"}
+        auth = OAuth1("x-api-key", "x-api-secret", "t", "x-token-secret")  # verified on every call
         jpeg = io.BytesIO()
         Image.new("RGB", (64, 48)).save(jpeg, "JPEG")
-        ids = [requests.post(f"{x.url}/2/media/upload", headers=auth, data={"media_category": "tweet_image"},
+        ids = [requests.post(f"{x.url}/2/media/upload", auth=auth, data={"media_category": "tweet_image"},
                              files={"media": ("a.jpg", jpeg.getvalue(), "image/jpeg")}).json()["data"]["id"]
                for _ in range(5)]
-        five = requests.post(f"{x.url}/2/tweets", headers=auth, json={"text": "t", "media": {"media_ids": ids}})
+        five = requests.post(f"{x.url}/2/tweets", auth=auth, json={"text": "t", "media": {"media_ids": ids}})
         assert five.status_code == 400
-        long = requests.post(f"{x.url}/2/tweets", headers=auth,
+        long = requests.post(f"{x.url}/2/tweets", auth=auth,
                              json={"text": "é" * 260 + " 😀" * 10, "media": {"media_ids": ids[:1]}})
         assert long.status_code == 400 and "too long" in long.json()["detail"]
-        ok = requests.post(f"{x.url}/2/tweets", headers=auth, json={"text": "a" * 280, "media": {"media_ids": ids[:1]}})
+        ok = requests.post(f"{x.url}/2/tweets", auth=auth, json={"text": "a" * 280, "media": {"media_ids": ids[:1]}})
         assert ok.status_code == 201
 
 
@@ -135,3 +137,49 @@ def test_telegram_parses_the_html_caption_and_counts_it(photos):
         fits = send(json={"chat_id": "-100", "media": [{**album[0], "caption": "<b>A &amp; B</b>" + "y" * 1019,
                                                         "parse_mode": "HTML"}, album[1]]})
         assert fits.json()["ok"] and tg.posts[0]["caption"] == "A & B" + "y" * 1019
+
+
+@pytest.mark.parametrize("code, status, header", [(4, 400, "X-App-Usage"), (17, 403, "X-App-Usage"),
+                                                  (613, 400, "X-App-Usage"), (32, 400, "X-Business-Use-Case-Usage"),
+                                                  (80001, 400, "X-Business-Use-Case-Usage"),
+                                                  (80002, 403, "X-Business-Use-Case-Usage")])
+def test_graph_throttles_as_meta_does_never_with_429(photos, code, status, header):
+    # Graph API "Rate Limiting" and "Error codes": HTTP 400 (403 for some), an OAuthException, usage headers.
+    with FacebookEmulator(token="t") as fb:
+        fb.inject("photos", "rate_limit", code=code, status=status, regain=4)
+        answer = requests.post(f"{fb.url}/{fb.owner}/photos", headers={"Authorization": "Bearer t"},
+                               data={"url": photos["ok.jpg"], "published": "false"})
+        error = answer.json()["error"]
+        assert answer.status_code == status and "Retry-After" not in answer.headers
+        assert set(error) == {"message", "type", "code", "is_transient", "fbtrace_id"}
+        assert error["type"] == "OAuthException" and error["code"] == code and error["is_transient"] is True
+        usage = json.loads(answer.headers[header])
+        if header == "X-App-Usage":
+            assert usage == {"call_count": 100, "total_time": 35, "total_cputime": 28}
+            assert "X-Business-Use-Case-Usage" not in answer.headers
+        else:
+            (entry,) = usage[fb.owner]
+            assert entry["estimated_time_to_regain_access"] == 4 and entry["call_count"] == 100
+            assert entry["type"] == {32: "pages", 80001: "pages", 80002: "instagram"}[code]
+
+
+def test_graph_refusals_and_answers_outside_the_contract(photos):
+    with FacebookEmulator(token="t") as fb:
+        post = partial(requests.post, f"{fb.url}/{fb.owner}/photos", headers={"Authorization": "Bearer t"},
+                       data={"url": photos["ok.jpg"], "published": "false"})
+        fb.inject("photos", "refuse", code=368)
+        refused = post().json()["error"]
+        assert refused["code"] == 368 and refused["is_transient"] is False
+        fb.inject("photos", "array_answer")
+        assert isinstance(post().json(), list) and len(fb.photos) == 1  # the photo was stored all the same
+        fb.inject("photos", "missing_id")
+        assert post().json() == {}
+
+
+def test_telegram_flood_control_is_a_429_with_retry_after(photos):
+    with TelegramEmulator(token="1:a", chat_id="-100") as tg:
+        tg.inject("sendMediaGroup", "rate_limit", wait=35)
+        answer = requests.post(f"{tg.url}/bot1:a/sendMediaGroup", json={})
+        assert answer.status_code == 429 and answer.json() == {
+            "ok": False, "error_code": 429, "description": "Too Many Requests: retry after 35",
+            "parameters": {"retry_after": 35}}

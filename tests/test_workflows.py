@@ -357,8 +357,10 @@ def test_review_steps():
 def test_publish_triggers_and_concurrency():
     workflow = load("publish.yml")
     on = triggers(workflow)
-    assert set(on) == {"push", "workflow_dispatch"}
+    assert set(on) == {"push", "workflow_dispatch", "schedule"}
     assert on["push"]["branches"] == ["main"]
+    # Hourly: what a run's cap or a throttle left for later goes out without waiting for a merge.
+    assert on["schedule"] == [{"cron": "17 * * * *"}]
     # Whatever changes the built site: a dependency bump in the lock too.
     assert set(on["push"]["paths"]) == {"content/**", "pipeline/**", "overrides/**", "mkdocs.yml", "pyproject.toml",
                                         "requirements/site.txt"}
@@ -371,13 +373,22 @@ def test_publish_triggers_and_concurrency():
 
 def test_publish_jobs_least_privilege():
     jobs = load("publish.yml")["jobs"]
-    assert set(jobs) == {"build", "deploy", "publish"}
+    assert set(jobs) == {"build", "deploy", "pending", "publish"}
     assert jobs["build"]["permissions"] == {"contents": "read"}
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
-    assert jobs["publish"]["permissions"] == {"contents": "write"}
-    assert jobs["deploy"]["needs"] == "build" and jobs["publish"]["needs"] == "deploy"
-    for job in jobs.values():
-        assert job["if"] == "github.ref == 'refs/heads/main'"
+    assert jobs["publish"]["permissions"] == {"contents": "write", "actions": "read"}
+    assert jobs["deploy"]["needs"] == "build" and jobs["publish"]["needs"] == ["deploy", "pending"]
+    for name in ("build", "deploy"):  # a scheduled run builds and deploys nothing
+        assert jobs[name]["if"] == "github.ref == 'refs/heads/main' && github.event_name != 'schedule'"
+    # On a schedule only the pending job runs first, with no secret, and the publish job (which waits for the
+    # production reviewers) only when it counted something to post.
+    assert jobs["pending"]["if"] == "github.ref == 'refs/heads/main' && github.event_name == 'schedule'"
+    assert jobs["pending"]["permissions"] == {"contents": "read", "actions": "read"}
+    assert "environment" not in jobs["pending"]
+    assert jobs["publish"]["if"] == (
+        "${{ !cancelled() && github.ref == 'refs/heads/main' && (needs.deploy.result == 'success' || "
+        "(github.event_name == 'schedule' && needs.pending.outputs.count != '' && needs.pending.outputs.count != "
+        "'0')) }}")
     assert jobs["deploy"]["environment"] == {"name": "github-pages",
                                              "url": "${{ steps.deployment.outputs.page_url }}"}
     environment = jobs["publish"]["environment"]
@@ -391,15 +402,29 @@ def test_publish_jobs_least_privilege():
     assert "actions/cache/restore" not in publish_uses and "actions/cache" not in publish_uses
     upload = [s for s in jobs["build"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
     assert [s["with"]["path"] for s in upload] == [".portal/build-record.json"]
-    download = publish_uses["actions/download-artifact"]["with"]
-    assert download == {"name": upload[0]["with"]["name"], "path": ".portal/"}
+    # This run's record, or on a schedule the record of the last run whose deploy succeeded.
+    this_run, last_deployed = [s for s in jobs["publish"]["steps"]
+                               if s.get("uses", "").startswith("actions/download-artifact@")]
+    assert this_run["with"] == {"name": upload[0]["with"]["name"], "path": ".portal/"}
+    assert this_run["if"] == "github.event_name != 'schedule'"
+    assert last_deployed["with"] == {"name": upload[0]["with"]["name"], "path": ".portal/",
+                                     "run-id": "${{ needs.pending.outputs.run-id }}",
+                                     "github-token": "${{ github.token }}"}
+    assert jobs["pending"]["outputs"]["run-id"] == "${{ steps.last-build.outputs.run-id }}"
+    (count,) = [s for s in jobs["pending"]["steps"] if s.get("id") == "count"]
+    assert count["run"].strip() == 'portal publish --pending >> "$GITHUB_OUTPUT"'
+    assert set(count["env"]) == {"GITHUB_TOKEN"}
+    finder = next(s for s in jobs["pending"]["steps"] if s.get("id") == "last-build")
+    assert '"deploy" && job.conclusion === "success"' in finder["with"]["script"]
+    assert '["push", "workflow_dispatch"].includes(run.event)' in finder["with"]["script"]
 
 
 def test_publish_step_gets_secrets_through_env():
     job = load("publish.yml")["jobs"]["publish"]
     (step,) = [step for step in job["steps"] if step.get("run", "").strip() == "portal publish"]
-    expected = ["FACEBOOK_PAGE_ID", "FACEBOOK_PAGE_TOKEN", "INSTAGRAM_USER_ID", "INSTAGRAM_TOKEN", "X_ACCESS_TOKEN",
-                "TELEGRAM_BOT_TOKEN", "TELEGRAM_CHAT_ID"]
+    expected = ["FACEBOOK_PAGE_ID", "FACEBOOK_PAGE_TOKEN", "INSTAGRAM_USER_ID", "INSTAGRAM_TOKEN", "X_API_KEY",
+                "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET", "TELEGRAM_BOT_TOKEN", "TELEGRAM_CHAT_ID",
+                "PORTAL_LEDGER_KEY"]
     for name in expected:
         assert step["env"][name] == f"${{{{ secrets.{name} }}}}"
     assert step["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
@@ -464,6 +489,7 @@ def test_hostile_values_stay_data(name, payload, tmp_path):
                 continue
             env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path), "STUB_LOG": str(log),
                    "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_WORKSPACE": str(workspace),
+                   "GITHUB_OUTPUT": str(tmp_path / "output"),
                    # As if the workflow had also passed the PR's title and branch.
                    "PR_TITLE": f"{payload}PR_TITLE", "HEAD_REF": f"{payload}HEAD_REF"}
             for scope in (workflow.get("env"), job.get("env"), step.get("env")):
@@ -505,7 +531,8 @@ def test_hostile_values_stay_data(name, payload, tmp_path):
         assert "Ringkasan untuk pemeriksa (stub)" in text
         assert hostile["ARTIFACT_URL"] in text  # written as text, not run
     else:
-        assert [call[:2] for call in calls if call[0] == "portal"] == [["portal", "build"], ["portal", "publish"]]
+        assert [call for call in calls if call[0] == "portal"] == [["portal", "build"], ["portal", "publish", "--pending"],
+                                                                   ["portal", "publish"]]
 
 
 def test_hostile_sandbox_would_see_an_injection(tmp_path):

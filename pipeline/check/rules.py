@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from pipeline.check.captions import caption_findings
 from pipeline.check.safety import bound_findings, html_findings, too_many_angles
 from pipeline.config import PLATFORMS, Config, Limits
 from pipeline.content import schema, sop
@@ -154,6 +155,7 @@ def check_item(item: Item, config: Config, today: dt.date, listing: list[str],
     problems.extend(_text_rules(item, doc, ("location",), meta.get("location"), "location"))
     problems.extend(_length_rule(item, doc, ("location",), meta.get("location"), ""))
     problems.extend(_caption_rules(item, doc, meta.get("caption")))
+    problems.extend(caption_findings(item, doc, config))
     problems.extend(_social_rules(item, doc, meta.get("social")))
     problems.extend(_id_rules(item, doc, meta.get("id")))
     problems.extend(_photo_rules(item, doc, meta.get("photos"), listing, inspect, nested,

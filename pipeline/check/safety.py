@@ -260,7 +260,7 @@ def _media_message(what: str, url: str) -> str:
     if url and is_remote(url):
         return (f"Gambar atau media dari situs lain di narasi (`{what}`{source}): pemiliknya bisa menggantinya "
                 "setelah diperiksa, dan setiap pengunjung tercatat di situs itu. Salin gambarnya sebagai foto ke "
-                "folder berita dan daftarkan di `photos:`; tautan biasa ke situs lain tetap boleh.")
+                "folder berita dan daftarkan di `photos:`; tautan biasa ke situs resmi (`link_domains` di mkdocs.yml) tetap boleh.")
     return (f"Gambar di narasi (`{what}`{source}) tidak ikut terbit: gambar hanya terbit sebagai foto. Salin "
             "gambarnya ke folder berita dan daftarkan di `photos:`.")
 

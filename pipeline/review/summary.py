@@ -28,19 +28,33 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from pipeline.check.changes import ADDED, DELETED, MODIFIED, RENAMED, Change, diff_texts, text_at
+from pipeline.check.captions import mentions
+from pipeline.check.changes import (
+    ADDED,
+    DELETED,
+    MODIFIED,
+    RENAMED,
+    Change,
+    LedgerEntry,
+    diff_texts,
+    read_ledger,
+    text_at,
+)
 from pipeline.check.rules import Report
 from pipeline.check.safety import unsafe_path
 from pipeline.config import Config
 from pipeline.content import schema, sop
 from pipeline.content.model import ERROR, Item, Page, Photo
 from pipeline.errors import UsageError
+from pipeline.site.record import item_id
 from pipeline.site.stage import format_date
-from pipeline.social.posts import build_posts
+from pipeline.social.posts import X_COST_WITH_URL, X_COST_WITHOUT_URL, Post, build_posts
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
 _REPO_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9_.-]+)+")
 _SHA = re.compile(r"[0-9a-fA-F]{7,64}")
+# A post's URL from the ledger shown as a link only when nothing in it can end the Markdown link early.
+_POST_URL = re.compile(r"https://[A-Za-z0-9.-]+(?:/[A-Za-z0-9_.~%/?&=+:-]*)?")
 
 # GitHub refuses a step summary over 1 MiB (1,048,576 bytes); the margin is for
 # the lines the workflow appends after the summary (the site preview's link).
@@ -154,22 +168,27 @@ def _cut_line(left_out: int, total: int) -> str:
 
 
 def collect(config: Config, report: Report, changes: list[Change] | None = None, ref: str | None = None,
-            site_url: str | None = None, base: str | None = None, links: Links | None = None) -> Summary:
+            site_url: str | None = None, base: str | None = None, links: Links | None = None,
+            ledger: list[LedgerEntry] | None = None) -> Summary:
     """The reviewer summary of the items and pages in ``report``.
 
     ``changes``: how each changed since ``ref``; ``base``: the commit an edit
-    is diffed against (``changes.merge_base``); ``links``: where photos link.
+    is diffed against (``changes.merge_base``); ``links``: where photos link;
+    ``ledger``: the publication ledger's lines (default: read from the
+    ``portal-ledger`` branch of this clone, when it has one).
     """
     today = config.today()
     by_path = {c.path: c for c in changes or []}
     old_text = _old_text(config, base)
-    head = "\n".join(["## Ringkasan untuk pemeriksa", "", _scope_line(changes, ref, report), _problems_line(report)])
+    sent = Sent(ledger if ledger is not None else read_ledger(config))
+    head = "\n".join(["## Ringkasan untuk pemeriksa", "", _scope_line(changes, ref, report), _problems_line(report)
+                      + sent.line()])
     sections = []
     root = config.root
     for item in sorted(report.items, key=lambda i: (i.date or dt.date.min, i.rel), reverse=True):
         folder = item.folder.relative_to(root).as_posix()
         change = by_path.get(folder)
-        sections.append(_item(config, report, item, folder, change, today, site_url, links, ref, old_text))
+        sections.append(_item(config, report, item, folder, change, today, site_url, links, ref, old_text, sent))
     for page in report.pages:
         change = by_path.get(page.source.relative_to(root).as_posix())
         sections.append(_page(report, page, change, ref, old_text))
@@ -222,7 +241,7 @@ def _status(change: Change | None) -> str:
 
 
 def _item(config: Config, report: Report, item: Item, folder: str, change: Change | None, today: dt.date,
-          site_url: str | None, links: Links | None, ref: str | None, old_text) -> str:
+          site_url: str | None, links: Links | None, ref: str | None, old_text, sent: Sent) -> str:
     meta = item.meta
     title = item.title or "(tanpa judul)"
     out = ["", f"### {md(title)}", "", f"`{md(folder)}`{_status(change)}"]
@@ -238,6 +257,7 @@ def _item(config: Config, report: Report, item: Item, folder: str, change: Chang
         ("Caption", f"{caption} ({len(caption)}/{schema.CAPTION_MAX} karakter)"),
         ("Foto", f"{len(report.publishable_photos(item))} foto layak terbit (minimal {schema.PHOTOS_MIN})"),
         ("Tag", ", ".join(str(t) for t in meta.get("tags") or []) or "(tidak ada)"),
+        ("Akun yang disebut (@; periksa ejaannya)", ", ".join(mentions(item)) or "(tidak ada)"),
     ]
     out += ["", "| | |", "|---|---|"] + [f"| {label} | {md(value)} |" for label, value in rows]
     out += ["", *_problems(report, item.source.relative_to(config.root).as_posix(), folder)]
@@ -253,9 +273,63 @@ def _item(config: Config, report: Report, item: Item, folder: str, change: Chang
         out += ["", "Tidak ada: berita ini hanya terbit di situs (`social: []`)."]
     for post in posts:
         cut = "; dipendekkan agar muat" if post.shortened else ""
-        out += ["", f"**{post.name}** · {len(post.photos)} foto · {post.length}/{post.limit} karakter{cut}",
-                "", fenced(post.text)]
+        status = sent.status(item_id(item), (folder, change.old_path if change else ""), post.platform, change)
+        out += ["", f"**{post.name}** · {len(post.photos)} foto · {post.length}/{post.limit} karakter{cut} · "
+                f"{status}", "", fenced(post.text)]
+        if post.platform == "x":
+            out += _x_link(post, config.x_link)
     return "\n".join(out)
+
+
+def _dollars(amount: float) -> str:
+    return f"US${amount:.3f}".replace(".", ",")
+
+
+def _x_link(post: Post, x_link: str) -> list[str]:
+    """Where the article's link goes on X (``x_link`` in mkdocs.yml) and what that costs."""
+    times = round(X_COST_WITH_URL / X_COST_WITHOUT_URL)  # 13: the issue's "13x"
+    cost = (f"di X, posting bertautan berbiaya {_dollars(X_COST_WITH_URL)}, {times}× posting tanpa tautan "
+            f"({_dollars(X_COST_WITHOUT_URL)})")
+    if x_link == "reply":
+        return ["", f"Tautan berita dikirim sebagai balasan atas posting di atas (`x_link: reply` di mkdocs.yml); "
+                f"{cost}. Balasannya:", "", fenced(post.reply)]
+    if x_link == "none":
+        return ["", f"Tautan berita tidak dikirim ke X (`x_link: none` di mkdocs.yml); {cost}."]
+    return ["", f"Tautan berita ada di posting (`x_link: post` di mkdocs.yml); {cost}."]
+
+
+class Sent:
+    """What the publication ledger says of each item's posts, for the reviewer."""
+
+    def __init__(self, entries: list[LedgerEntry] | None):
+        self.entries = entries
+        self.by_key: dict[tuple[str, str], LedgerEntry] = {}
+        self.by_path: dict[tuple[str, str], LedgerEntry] = {}
+        for entry in entries or []:  # in ledger order: the last line of an item and platform wins
+            self.by_key[(entry.item, entry.platform)] = entry
+            if entry.path:
+                self.by_path[(entry.path, entry.platform)] = entry
+
+    def line(self) -> str:
+        """The head's line on where the statuses come from."""
+        if self.entries is None:
+            return ("Daftar publikasi (cabang `portal-ledger`) tidak ada di clone ini: \"akan dikirim\" di bawah "
+                    "berarti bila belum pernah terkirim.\n")
+        return "Status kiriman media sosial menurut daftar publikasi (cabang `portal-ledger`).\n"
+
+    def status(self, key: str, paths: tuple[str, str], platform: str, change: Change | None) -> str:
+        """``akan dikirim``, ``sudah terkirim (tautan)`` or ``tidak dikirim lagi (suntingan)``, and why not."""
+        entry = self.by_key.get((key, platform)) or next(
+            (self.by_path[(p, platform)] for p in paths if p and (p, platform) in self.by_path), None)
+        if entry is None or entry.state not in sop.SETTLED:
+            return "**akan dikirim**"
+        if entry.state != sop.POSTED:
+            return (f"**belum terkirim**: status {entry.state} menunggu keputusan admin (lihat Panduan Admin, "
+                    "*Status FAILED atau UNKNOWN*)")
+        link = f"[tautan]({entry.url})" if _POST_URL.fullmatch(entry.url) else md(entry.url or "tanpa tautan")
+        if change is not None and change.status in (MODIFIED, RENAMED):
+            return f"**tidak dikirim lagi (suntingan)**: sudah terkirim ({link}), unggahan itu tidak ikut berubah"
+        return f"**sudah terkirim** ({link})"
 
 
 def _photos(item: Item, publishable: list[Photo], folder: str, links: Links | None) -> list[str]:

@@ -90,7 +90,10 @@ def write(config: Config, items: list[Published]) -> Path:
     """Replace the record atomically (a reader never sees half of it)."""
     path = record_path(config)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"version": VERSION, "items": [asdict(item) for item in items]}
+    # "built": when the site holding these items was built; `portal publish` fails an article
+    # that is still not served some hours later (a wrong site_url must not wait forever).
+    built = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    data = {"version": VERSION, "built": built, "items": [asdict(item) for item in items]}
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, path)

@@ -8,15 +8,27 @@ publications. ``--ledger PATH`` keeps it in a local file instead.
 The branch is written with git plumbing only (blob, tree, commit, ref):
 the checkout it runs in (its work tree, index, HEAD) is never touched.
 A push that loses a race with another run is re-applied on the new tip.
+
+Every line is signed: ``mac`` is HMAC-SHA256, with the key
+``PORTAL_LEDGER_KEY`` (held by the ``production`` environment only), over the
+previous line's ``mac`` and the line's other fields. Any repository writer can
+push to the branch, so without the key a forged line (a PLANNED that re-posts,
+a POSTED that silences an item), a deleted line or two swapped lines break the
+chain at a line that ``load`` names. What the chain cannot show is lines cut
+from the end; the branch's ruleset (no force push) keeps that in git history.
+A ledger started on purpose (``--new-ledger --since DATE``) opens with a
+signed ``start`` line carrying that date.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -25,8 +37,11 @@ from pipeline.errors import PortalError
 
 STATES = LEDGER_STATES  # defined with the other SOP facts in pipeline/content/sop.py
 README = ("# portal-ledger\n\nDaftar publikasi portal ke media sosial, ditulis otomatis oleh `portal publish` "
-          "(satu baris JSON per perubahan status). Jangan disunting manual.\n")
+          "(satu baris JSON per perubahan status, ditandatangani dengan PORTAL_LEDGER_KEY). "
+          "Jangan disunting manual: baris yang diubah, dihapus atau ditukar membuat `portal publish` berhenti.\n")
 RETRIES = 5  # re-applications after a push lost a race with another run
+KEY_ENV = "PORTAL_LEDGER_KEY"
+KEY_MIN = 32  # characters: `openssl rand -hex 32` gives 64
 _REQUIRED = ("item", "platform", "state", "time")
 _OPTIONAL_TEXT = ("path", "remote_id", "url", "message")
 
@@ -52,6 +67,54 @@ def _problem(values) -> str | None:
     return None
 
 
+def _canonical(values: dict) -> str:
+    """``values`` as one JSON line with sorted keys: the text a line's ``mac`` covers."""
+    line = json.dumps(values, ensure_ascii=False, sort_keys=True)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (from a platform's JSON) cannot be stored as UTF-8; escaped it round-trips.
+        line = json.dumps(values, ensure_ascii=True, sort_keys=True)
+    return line
+
+
+def sign(key: bytes, previous: str, values: dict) -> str:
+    """The ``mac`` of a line with ``values`` (without ``mac``) following a line whose ``mac`` is ``previous``."""
+    message = f"{previous}\n{_canonical(values)}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def signed_line(key: bytes, previous: str, values: dict) -> str:
+    """``values`` as a ledger line with its ``mac``, chained to ``previous``."""
+    return _canonical({**values, "mac": sign(key, previous, values)})
+
+
+def last_mac(content: str) -> str:
+    """The ``mac`` of the last line of ``content`` ("" when there is none or it is not a signed line)."""
+    for line in reversed(content.split("\n")):
+        if line.strip():
+            try:
+                values = json.loads(line)
+            except ValueError:
+                return ""
+            mac = values.get("mac") if isinstance(values, dict) else None
+            return mac if isinstance(mac, str) else ""
+    return ""
+
+
+def key_from_env(env: Mapping[str, str]) -> bytes:
+    """The signing key from ``PORTAL_LEDGER_KEY``; LedgerError naming the variable when unusable."""
+    value = env.get(KEY_ENV) or ""
+    if not value:
+        raise LedgerError(f"{KEY_ENV} belum diatur di environment: tanpa kunci ini daftar publikasi tidak dapat "
+                          "diperiksa keasliannya, jadi tidak ada yang diunggah. Isi secret "
+                          f"{KEY_ENV} di environment production (lihat docs/panduan-admin.md).")
+    if len(value) < KEY_MIN:
+        raise LedgerError(f"{KEY_ENV} terlalu pendek ({len(value)} karakter; minimal {KEY_MIN}). Buat kunci baru "
+                          "dengan `openssl rand -hex 32`.")
+    return value.encode("utf-8")
+
+
 @dataclass
 class Record:
     """One line of the ledger: the state of one item on one platform at one time."""
@@ -66,54 +129,96 @@ class Record:
     message: str = ""
     data: dict = field(default_factory=dict)
 
+    def values(self) -> dict:
+        """The fields stored: empty optional fields left out."""
+        return {k: v for k, v in asdict(self).items() if k in _REQUIRED or v not in ("", {}, None)}
+
     def to_json(self) -> str:
-        """The record as one JSON line: sorted keys, empty optional fields left out."""
-        values = {k: v for k, v in asdict(self).items() if k in _REQUIRED or v not in ("", {}, None)}
-        line = json.dumps(values, ensure_ascii=False, sort_keys=True)
-        try:
-            line.encode("utf-8")
-        except UnicodeEncodeError:
-            # A lone surrogate (from a platform's JSON) cannot be stored as UTF-8; escaped it round-trips.
-            line = json.dumps(values, ensure_ascii=True, sort_keys=True)
-        return line
+        """The record as one JSON line, unsigned: sorted keys, empty optional fields left out."""
+        return _canonical(self.values())
 
     @classmethod
     def from_json(cls, line: str) -> Record:
         """Parse one ledger line; ValueError when it is not a valid record."""
-        values = json.loads(line)
+        return cls.from_values(json.loads(line))
+
+    @classmethod
+    def from_values(cls, values) -> Record:
+        """A record from a line's parsed JSON; ValueError when it is not a valid record."""
         problem = _problem(values)
         if problem:
             raise ValueError(problem)
-        # Unknown keys are ignored so that an older portal can read a newer ledger.
+        # Unknown keys (``mac`` among them) are ignored so that an older portal can read a newer ledger.
         return cls(**{k: values[k] for k in cls.__dataclass_fields__ if k in values})
 
 
-class Ledger:
-    """Records read from a store; appends go to the store before returning."""
+def _broken(number: int, line: str, why: str) -> LedgerError:
+    return LedgerError(f"baris {number} daftar publikasi tidak sah ({why}): {line[:80]!r}. Baris ini tidak ditulis "
+                       "oleh `portal publish` dengan kunci PORTAL_LEDGER_KEY, atau ada baris sebelumnya yang "
+                       "dihapus atau ditukar urutannya; tidak ada yang diunggah. Periksa riwayat cabang "
+                       "portal-ledger (git log -p portal-ledger), lalu lihat docs/panduan-admin.md.")
 
-    def __init__(self, store):
+
+class Ledger:
+    """Records read from a store and verified with ``key``; appends go to the store, signed, before returning.
+
+    Without a key (the reviewer summary, which runs without the production
+    secrets) the lines are read but not verified, and nothing can be appended.
+    """
+
+    def __init__(self, store, key: bytes | None = None):
         self.store = store
+        self.key = key
+        self.since: str | None = None  # the --since DATE of a ledger started on purpose
         self._records: list[Record] = []
         self._latest: dict[tuple[str, str], Record] = {}
+        self._ids: dict[tuple[str, str], list[str]] = {}  # (folder path, platform) -> ids, first seen first
+
+    @property
+    def found(self) -> bool:
+        """Whether the store had a ledger at all (the branch and its file, or the local file)."""
+        return bool(getattr(self.store, "found", True))
 
     def load(self) -> None:
-        """Read every record from the store; a malformed line raises LedgerError naming it."""
-        self._records, self._latest = [], {}
+        """Read and verify every line; a malformed, unsigned or out-of-chain line raises LedgerError naming it."""
+        self._records, self._latest, self._ids, self.since = [], {}, {}, None
+        previous = ""
         # split("\n"), not splitlines(): a message may hold U+2028 or \x85, which JSON keeps raw.
         for number, line in enumerate(self.store.read().split("\n"), start=1):
             line = line.removesuffix("\r")
             if not line.strip():
                 continue  # no record there, so nothing is lost
             try:
-                record = Record.from_json(line)
+                values = json.loads(line)
+                if not isinstance(values, dict):
+                    raise ValueError("bukan objek JSON")
+                mac = values.pop("mac", None)
+                start = values.get("kind") == "start"
+                record = None if start else Record.from_values(values)
             except ValueError as exc:  # json.JSONDecodeError is a ValueError
                 raise LedgerError(f"baris {number} daftar publikasi rusak: {line[:80]!r}. Perbaiki atau hapus "
                                   f"baris itu di cabang portal-ledger (hanya bila yakin). ({exc})") from None
-            self._remember(record)
+            if self.key is not None:
+                if not isinstance(mac, str) or not mac:
+                    raise _broken(number, line, "tanpa tanda tangan")
+                if not hmac.compare_digest(mac, sign(self.key, previous, values)):
+                    raise _broken(number, line, "tanda tangan tidak cocok")
+            previous = mac if isinstance(mac, str) else ""
+            if start:
+                if self._records or self.since is not None:
+                    raise _broken(number, line, "baris awal daftar baru di tengah daftar")
+                self.since = str(values.get("since") or "")
+            else:
+                assert record is not None
+                self._remember(record)
 
     def _remember(self, record: Record) -> None:
         self._records.append(record)
         self._latest[(record.item, record.platform)] = record
+        if record.path:
+            ids = self._ids.setdefault((record.path, record.platform), [])
+            if record.item not in ids:
+                ids.append(record.item)
 
     def records(self) -> list[Record]:
         """Every record, in ledger order."""
@@ -123,18 +228,40 @@ class Ledger:
         """The last record of ``item`` on ``platform``, or None if it has none."""
         return self._latest.get((item, platform))
 
+    def posted_under_other_id(self, item: str, path: str, platform: str) -> Record | None:
+        """The last POSTED record of the folder ``path`` on ``platform`` under an id other than ``item``."""
+        found = None
+        for other in self._ids.get((path, platform), []):
+            latest = self._latest[(other, platform)]
+            if other != item and latest.state == "POSTED":
+                found = latest
+        return found
+
     def pending(self) -> list[Record]:
         """Latest records still ATTEMPTING (a run died around a publishing call), in ledger order."""
         return [r for r in self._records if r.state == ATTEMPTING and self._latest[(r.item, r.platform)] is r]
 
+    def _line_for(self, values: dict) -> Callable[[str], str]:
+        """What the store appends: ``values`` signed on top of whatever content the store holds then."""
+        if self.key is None:
+            raise LedgerError(f"{KEY_ENV} belum diatur: daftar publikasi tidak dapat ditulis tanpa kunci.")
+        key = self.key
+        return lambda content: signed_line(key, last_mac(content), values)
+
     def append(self, record: Record) -> None:
-        """Persist ``record`` durably (LedgerError if impossible), then remember it."""
+        """Persist ``record`` durably, signed (LedgerError if impossible), then remember it."""
         problem = _problem(asdict(record))
         if problem:
             # A bad line would make the whole ledger unreadable on the next run: refuse it here.
             raise ValueError(f"invalid ledger record: {problem}")
-        self.store.append(record.to_json())
+        self.store.append(self._line_for(record.values()))
         self._remember(record)
+
+    def start(self, since: str, time: str) -> None:
+        """Replace the store's content by a new ledger opened with a signed ``start`` line (``--new-ledger``)."""
+        self.store.reset()
+        self.store.append(self._line_for({"kind": "start", "since": since, "time": time}))
+        self._records, self._latest, self._ids, self.since = [], {}, {}, since
 
 
 class FileStore:
@@ -142,20 +269,34 @@ class FileStore:
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        self.found = False  # whether the file existed at the last read
 
     def read(self) -> str:
         """The file's text; empty when it does not exist yet."""
         try:
-            return self.path.read_bytes().decode("utf-8")
+            text = self.path.read_bytes().decode("utf-8")
         except FileNotFoundError:
+            self.found = False
             return ""
         except UnicodeDecodeError as exc:
             raise LedgerError(f"daftar publikasi {self.path} bukan teks UTF-8 (bita ke-{exc.start}).") from None
         except OSError as exc:
             raise LedgerError(f"daftar publikasi {self.path} tidak terbaca: {exc.strerror}") from None
+        self.found = True
+        return text
 
-    def append(self, line: str) -> None:
-        """Append ``line`` and a newline, and fsync before returning."""
+    def reset(self) -> None:
+        """Set the current file aside as ``PATH.lama`` (kept for people), so the next append starts a new one."""
+        try:
+            if self.path.exists():
+                os.replace(self.path, self.path.with_name(self.path.name + ".lama"))
+        except OSError as exc:
+            raise LedgerError(f"daftar publikasi {self.path} tidak dapat dipindahkan: {exc.strerror}") from None
+
+    def append(self, line: str | Callable[[str], str]) -> None:
+        """Append ``line`` (or ``line(current content)``) and a newline, and fsync before returning."""
+        if callable(line):
+            line = line(self.read())
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             created = not self.path.exists()
@@ -230,6 +371,8 @@ class GitBranchStore:
         self.token = None
         self.tip: str | None = None  # the commit read last: the parent of the next append
         self.content = ""
+        self.found = False  # whether the branch and its file existed at the last read
+        self._fresh = False  # reset(): the next append replaces the file instead of adding to it
         if self._run("rev-parse", "--git-dir").returncode != 0:
             raise LedgerError(f"{self.repo} bukan repositori git, jadi daftar publikasi tidak dapat disimpan "
                               f"di cabang {branch}. Jalankan di dalam clone repositori, atau pakai --ledger PATH.")
@@ -276,10 +419,12 @@ class GitBranchStore:
                           "Periksa jaringan dan izin GITHUB_TOKEN (perlu contents: write).")
 
     def _content_at(self, commit: str | None) -> str:
+        self.found = False
         if commit is None:
             return ""
         if self._run("cat-file", "-e", f"{commit}:{self.filename}").returncode != 0:
             return ""
+        self.found = True
         blob = self._run("cat-file", "blob", f"{commit}:{self.filename}")
         try:
             return blob.stdout.decode("utf-8")
@@ -323,19 +468,31 @@ class GitBranchStore:
         self._run("update-ref", f"refs/heads/{self.branch}", commit)
         return True
 
-    def append(self, line: str) -> None:
-        """Append ``line`` to the branch as a new commit, pushed before returning."""
-        try:
-            record = json.loads(line)
-            message = f"ledger: {record['item']} {record['platform']} {record['state']}"
-        except (ValueError, TypeError, KeyError):
-            message = "ledger: tambah baris"
+    def reset(self) -> None:
+        """Make the next append start a new file on top of the branch (the old lines stay in its history)."""
+        self.content = ""
+        self._fresh = True
+
+    def append(self, line: str | Callable[[str], str]) -> None:
+        """Append ``line`` (or ``line(current content)``) to the branch as a new commit, pushed before returning.
+
+        A callable is called again on the new content after a lost race: a
+        signed line chains to the line before it, whichever run wrote that.
+        """
         for _ in range(1 + RETRIES):
+            if self._fresh:
+                self.content = ""
+            text = line(self.content) if callable(line) else line
+            try:
+                record = json.loads(text)
+                message = f"ledger: {record['item']} {record['platform']} {record['state']}"
+            except (ValueError, TypeError, KeyError):
+                message = "ledger: daftar baru" if '"kind": "start"' in text else "ledger: tambah baris"
             base = self.content if not self.content or self.content.endswith("\n") else self.content + "\n"
-            content = base + line + "\n"
+            content = base + text + "\n"
             commit = self._commit(content, self.tip, message)
             if self._publish(commit):
-                self.tip, self.content = commit, content
+                self.tip, self.content, self.found, self._fresh = commit, content, True, False
                 return
             self.read()  # another run wrote meanwhile: add the same line on top of theirs
         raise LedgerError(f"daftar publikasi di cabang {self.branch} terus diubah proses lain "

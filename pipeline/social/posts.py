@@ -26,6 +26,10 @@ LIMITS = {"facebook": 63206, "instagram": 2200, "x": 280, "telegram": 1024}
 # Photos per post: Instagram carousels and Telegram albums hold 10, X 4.
 MAX_PHOTOS = {"facebook": 20, "instagram": 10, "x": 4, "telegram": 10}
 INSTAGRAM_HASHTAGS_MAX = 30
+# X's pay-per-use price of creating a post, in US dollars (issue 12): a post with
+# a URL costs 13x one without, so `x_link` (mkdocs.yml) chooses where the link goes.
+X_COST_WITH_URL = 0.200
+X_COST_WITHOUT_URL = 0.015
 ELLIPSIS = "…"
 URL = re.compile(r"https?://\S+")
 
@@ -49,6 +53,7 @@ class Post:
     length: int  # counted the platform's way
     limit: int
     shortened: bool  # words were dropped to fit the limit
+    reply: str = ""  # X with `x_link: reply`: the text of a reply to the post (the article's URL)
 
     @property
     def name(self) -> str:
@@ -63,29 +68,34 @@ def article_url(item: Item, site_url: str) -> str:
 def build_posts(item: Item, config: Config, site_url: str | None = None) -> list[Post]:
     """The post for each platform ``item`` goes to."""
     site = (site_url or config.site_url or "").rstrip("/")
-    return [build_post(item, platform, site) for platform in platforms_of(item, config)]
+    return [build_post(item, platform, site, config.x_link) for platform in platforms_of(item, config)]
 
 
-def build_post(item: Item, platform: str, site_url: str) -> Post:
+def build_post(item: Item, platform: str, site_url: str, x_link: str = "post") -> Post:
     """What ``platform`` receives for ``item`` (photos in their order, at most the platform's count)."""
     photos = [(urls.social_photo(item.url, name), photo.alt)
               for photo, name in zip(item.photos, urls.photo_names(item.photos), strict=True)]
     tags = [t for t in item.meta.get("tags") or [] if isinstance(t, str)]
-    return compose_post(platform, site_url, item.url, item.title, str(item.meta.get("caption") or ""), tags, photos)
+    return compose_post(platform, site_url, item.url, item.title, str(item.meta.get("caption") or ""), tags, photos,
+                        x_link)
 
 
 def compose_post(platform: str, site_url: str, path: str, title: str, caption: str, tags: list[str],
-                 photos: list[tuple[str, str]]) -> Post:
+                 photos: list[tuple[str, str]], x_link: str = "post") -> Post:
     """The post from its parts: ``path`` the article's site path, ``photos`` (site path of the social JPEG, alt).
 
     ``portal publish`` calls it with what the build recorded, ``build_post`` with a checked item.
+    On X, ``x_link`` (``Config.x_link``) puts the article's URL in the post (``post``), in a reply
+    to it (``reply``: ``Post.reply``) or nowhere (``none``).
     """
     url = urls.absolute(site_url, path)
     chosen = tuple(Photo(urls.absolute(site_url, photo), alt) for photo, alt in photos)[:MAX_PHOTOS[platform]]
     title, caption = _clean(title), _clean(caption)
     compose, measure = _FORMATS[platform]
-    text, shortened = fit(lambda t, c: compose(t, c, url, tags), measure, LIMITS[platform], title, caption)
-    return Post(platform, text, chosen, url, measure(text), LIMITS[platform], shortened)
+    in_text = url if platform != "x" or x_link == "post" else ""
+    text, shortened = fit(lambda t, c: compose(t, c, in_text, tags), measure, LIMITS[platform], title, caption)
+    reply = url if platform == "x" and x_link == "reply" else ""
+    return Post(platform, text, chosen, url, measure(text), LIMITS[platform], shortened, reply)
 
 
 def fit(compose, measure, limit: int, title: str, caption: str) -> tuple[str, bool]:

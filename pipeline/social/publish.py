@@ -13,30 +13,44 @@ Telegram cannot look, so it becomes UNKNOWN for a person, never a repost.
 The items and their photos come from the build record (``pipeline/site/record.py``),
 never from the content: this process holds the social tokens and a
 ``contents: write`` token, so it decodes no photo and parses no content file.
+
+Nothing fails quietly and nothing floods (issue 12, ``extra.portal.publish``):
+a platform in use without credentials fails the run, naming the variables;
+an article not served ``live_hours`` after the build is FAILED (before: DITUNDA);
+a run trusts only a ledger whose every line verifies with ``PORTAL_LEDGER_KEY``;
+a missing or empty ledger while the record holds items past the cut-off stops
+the run until a person starts a new one (``--new-ledger --since DATE``); each
+run starts at most ``max_posts`` posts and none of an item more than
+``cutoff_days`` after its day H (unless a person names it with ``--item``); a
+folder already posted under another id is reported, never posted again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
 from pipeline.actions import shown
-from pipeline.config import Config
+from pipeline.config import PLATFORMS, Config
 from pipeline.content import urls
-from pipeline.content.sop import ATTEMPTING, FAILED, NEEDS_PERSON, PLANNED, POSTED, SETTLED, UNKNOWN
+from pipeline.content.sop import ATTEMPTING, FAILED, NEEDS_PERSON, PLANNED, POSTED, UNKNOWN
 from pipeline.errors import PortalError, UsageError
-from pipeline.site.record import Published
-from pipeline.social.ledger import FileStore, GitBranchStore, Ledger, Record
+from pipeline.site.record import Published, record_path
+from pipeline.social.ledger import KEY_ENV, FileStore, GitBranchStore, Ledger, LedgerError, Record, key_from_env
 from pipeline.social.platforms import UNSEARCHABLE, Deferred, Result, clients_from_env
 from pipeline.social.platforms.http import ApiError, Budget, OutOfTime, Redactor, Uncertain
 from pipeline.social.posts import NAMES, Post, compose_post
 
-DEFERRED, SKIPPED, STOPPED = "DITUNDA", "SUDAH", "BERHENTI"
+DEFERRED, SKIPPED, STOPPED, ID_CHANGED = "DITUNDA", "SUDAH", "BERHENTI", "ID BERUBAH"
+# What --dry-run says per item and platform (issue 12: the same words as the reviewer summary).
+WILL_SEND, SENT, EDITED = "akan dikirim", "sudah terkirim", "tidak dikirim lagi (suntingan)"
 
 
 @dataclass
@@ -63,38 +77,139 @@ def select(items: list[Published], only: list[str] | None) -> list[tuple[Publish
     return chosen
 
 
-def post_for(item: Published, platform: str, site_url: str) -> Post:
+def post_for(item: Published, platform: str, site_url: str, x_link: str = "post") -> Post:
     """What ``platform`` receives for the recorded ``item`` (the same text ``portal preview`` showed)."""
     return compose_post(platform, site_url, item.url, item.title, item.caption, list(item.tags),
-                        [(photo.social, photo.alt) for photo in item.photos])
+                        [(photo.social, photo.alt) for photo in item.photos], x_link)
+
+
+def live_status(url: str, session: requests.Session) -> str | None:
+    """None when the article is served at ``url`` (HTTP 200), else what was seen instead.
+
+    Instagram and Telegram fetch its photos from there, and a post links to it.
+    """
+    try:
+        status = session.get(url, timeout=20).status_code
+    except requests.RequestException as exc:
+        return f"tidak terhubung: {type(exc).__name__}"
+    return None if status == 200 else f"HTTP {status}"
 
 
 def is_live(url: str, session: requests.Session) -> bool:
-    """Whether the article is on the site: Instagram and Telegram fetch its photos from there."""
+    """Whether the article is on the site."""
+    return live_status(url, session) is None
+
+
+def built_at(config: Config) -> dt.datetime | None:
+    """When the recorded site was built (``built`` in the build record), or None for an older record."""
     try:
-        return session.get(url, timeout=20).status_code == 200
-    except requests.RequestException:
-        return False
+        value = json.loads(record_path(config).read_text(encoding="utf-8")).get("built")
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else None
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
-def open_ledger(config: Config, path: Path | None, env) -> Ledger:
+def cutoff(config: Config, item: Published) -> dt.date:
+    """The last day ``item`` is posted on its own: ``cutoff_days`` after its day H."""
+    return dt.date.fromisoformat(item.date) + dt.timedelta(days=config.publish.cutoff_days)
+
+
+def wanted_platforms(config: Config, items: list[Published], only: list[str] | None) -> list[str]:
+    """The platforms this run must be able to post to: the default and every item's, minus the disabled."""
+    named = set(config.social_default).union(*(item.platforms for item in items))
+    return [p for p in PLATFORMS if p in named and p not in config.publish.disabled and (only is None or p in only)]
+
+
+def missing_credentials(env: Mapping[str, str], platforms: list[str]) -> dict[str, list[str]]:
+    """Per platform of ``platforms``, the credential variables not set in ``env`` (only those with some missing)."""
+    from pipeline.social.platforms import facebook, instagram, telegram, x
+
+    variables = {module.PLATFORM: module.ENV for module in (facebook, instagram, x, telegram)}
+    missing = {p: [name for name in variables[p] if not env.get(name)] for p in platforms}
+    return {p: names for p, names in missing.items() if names}
+
+
+def credentials_message(platform: str, names: list[str]) -> str:
+    """The message that fails a run: which variables are missing, and how to switch the platform off instead."""
+    return (f"Kredensial {NAMES[platform]} belum lengkap: {', '.join(names)} belum diatur di environment. Isi "
+            f"secret-nya di environment production, atau matikan {NAMES[platform]} di mkdocs.yml "
+            f"(extra.portal.publish.disabled: [{platform}]).")
+
+
+def _where(store) -> str:
+    return f"berkas {store.path}" if isinstance(store, FileStore) else f"cabang {store.branch} ({store.filename})"
+
+
+def open_ledger(config: Config, path: Path | None, env, key: bytes | None = None, load: bool = True) -> Ledger:
     """The ledger: ``path`` as a local file, else the ``portal-ledger`` branch of the repository."""
     store = FileStore(path) if path else GitBranchStore(config.root, token=env.get("GITHUB_TOKEN") or None)
-    ledger = Ledger(store)
-    ledger.load()
+    ledger = Ledger(store, key)
+    if load:
+        ledger.load()
     return ledger
 
 
-def dry_run(config: Config, chosen, site_url: str, ledger: Ledger | None, out=sys.stdout) -> int:
-    """Print exactly what each platform would receive; call nothing."""
+def lost_ledger(config: Config, ledger: Ledger, items: list[Published]) -> str | None:
+    """Why this run must not post at all because the ledger is gone, or None.
+
+    With no ledger, every recorded item of every year looks new. When the
+    build record holds items past the cut-off, a ledger existed before and was
+    lost: posting would flood the platforms, so a person starts a new one on
+    purpose (``--new-ledger --since DATE``).
+    """
+    if ledger.records() or ledger.since is not None:
+        return None
+    today = config.today()
+    old = [item for item in items if cutoff(config, item) < today]
+    if not old:
+        return None  # a new site: its first ledger starts now
+    state = "kosong" if ledger.found else "tidak ditemukan"
+    return (f"Daftar publikasi {state} ({_where(ledger.store)}), padahal catatan build berisi {len(old)} berita "
+            f"yang lewat batas {config.publish.cutoff_days} hari setelah hari H: berita itu mungkin sudah pernah "
+            "diunggah, jadi tidak ada yang diunggah agar tidak terkirim ulang. Bila daftar memang hilang, mulai "
+            f"daftar baru dengan sengaja: portal publish --new-ledger --since {today.isoformat()} (hanya berita "
+            "dengan hari H sejak tanggal itu yang diunggah).")
+
+
+def dry_status(config: Config, ledger: Ledger | None, item: Published, platform: str) -> str:
+    """What a real run would do with ``item`` on ``platform``, in the words of the reviewer summary."""
+    if ledger is not None:
+        last = ledger.latest(item.id, platform)
+        if last and last.state == POSTED:
+            return f"{SENT} ({last.url or 'tanpa tautan'})" if last.path in ("", item.path) else EDITED
+        if last is None and ledger.posted_under_other_id(item.id, item.path, platform):
+            return EDITED
+        if last and last.state in NEEDS_PERSON:
+            return f"menunggu keputusan admin ({last.state}: portal publish --resolve)"
+        if last and last.state == ATTEMPTING:
+            return "dicek dulu di platform (proses sebelumnya berhenti saat mengunggah)"
+        if ledger.since and item.date < ledger.since:
+            return f"tidak dikirim (hari H sebelum --since {ledger.since})"
+    if cutoff(config, item) < config.today():
+        return f"tidak dikirim otomatis (lewat batas {config.publish.cutoff_days} hari setelah hari H)"
+    return WILL_SEND
+
+
+def dry_run(config: Config, chosen, site_url: str, ledger: Ledger | None, out=sys.stdout,
+            missing: dict[str, list[str]] | None = None) -> int:
+    """Print per item and platform what a real run would do, and exactly what each platform would receive."""
+    missing = missing or {}
     count = 0
     for item, platforms in chosen:
         for platform in platforms:
-            last = ledger.latest(item.id, platform) if ledger else None
-            if last and last.state in SETTLED:
+            if platform in config.publish.disabled:
                 continue
-            post = post_for(item, platform, site_url)
-            count += 1
+            status = dry_status(config, ledger, item, platform)
+            if status == WILL_SEND and count >= config.publish.max_posts:
+                status = f"{WILL_SEND} pada proses berikutnya (batas {config.publish.max_posts} unggahan per proses)"
+            elif status == WILL_SEND:
+                count += 1
+                if platform in missing:
+                    status += " (setelah kredensialnya diatur)"
+            print(f"{shown(item.path)} · {NAMES[platform]}: {shown(status)}", file=out)
+            if not status.startswith(WILL_SEND) or "berikutnya" in status:
+                continue
+            post = post_for(item, platform, site_url, config.x_link)
             print(f"=== {NAMES[platform]} · {shown(item.path)} ({post.length}/{post.limit} karakter)", file=out)
             for line in post.text.split("\n"):  # the paragraphs are the post's; anything else is escaped
                 print(shown(line), file=out)
@@ -109,12 +224,17 @@ class Publisher:
     """One run of ``portal publish``."""
 
     def __init__(self, config: Config, ledger: Ledger, clients: dict, site_url: str, redact: Redactor,
-                 out=sys.stdout, session: requests.Session | None = None):
+                 out=sys.stdout, session: requests.Session | None = None, built: dt.datetime | None = None,
+                 explicit: bool = False):
         self.config, self.ledger, self.clients, self.site_url = config, ledger, clients, site_url
         self.redact, self.out = redact, out
         self.session = session or requests.Session()
         self.outcomes: list[Outcome] = []
         self.stopped: dict[str, str] = {}
+        self.built = built  # when the recorded site was built: an article not live hours later is FAILED
+        self.explicit = explicit  # --item: a person chose the item, so the cut-off does not hold it back
+        self.posts = 0  # posts started by this run, against the cap (extra.portal.publish.max_posts)
+        self.past_cutoff = 0  # posts not made because the item is past the cut-off
 
     def say(self, text: str) -> None:
         print(shown(self.redact(text)), file=self.out, flush=True)
@@ -127,8 +247,9 @@ class Publisher:
 
     def run(self, chosen) -> list[Outcome]:
         """Settle what a dead run left, then post what is missing."""
+        today = self.config.today()
         for item, platforms in chosen:
-            live = None
+            seen: list[str | None] = []  # what the article's URL answered, asked once per item
             for platform in platforms:
                 if platform not in self.clients:
                     continue
@@ -138,26 +259,62 @@ class Publisher:
                 if last and last.state in NEEDS_PERSON:
                     self.outcomes.append(Outcome(item, platform, last.state, last.message))
                     continue
+                if last is None and self.id_changed(item, platform):
+                    continue
+                if self.ledger.since and item.date < self.ledger.since:
+                    continue  # a ledger started on purpose: only items from --since on
+                if not self.explicit and cutoff(self.config, item) < today:
+                    self.past_cutoff += 1
+                    continue
                 if platform in self.stopped:
                     self.outcomes.append(Outcome(item, platform, STOPPED, self.stopped[platform]))
                     continue
-                if live is None:
-                    live = is_live(urls.absolute(self.site_url, item.url), self.session)
-                if not live:
-                    self.outcomes.append(Outcome(item, platform, DEFERRED, "artikel belum tayang di situs"))
+                if self.posts >= self.config.publish.max_posts:
+                    self.outcomes.append(Outcome(item, platform, DEFERRED, (
+                        f"batas {self.config.publish.max_posts} unggahan per proses tercapai; "
+                        "dikirim pada proses berikutnya")))
                     continue
+                if not seen:
+                    seen.append(live_status(urls.absolute(self.site_url, item.url), self.session))
+                if seen[0] is not None:
+                    self.not_live(item, platform, seen[0])
+                    continue
+                self.posts += 1
                 self.post(item, platform, last)
         return self.outcomes
 
+    def id_changed(self, item: Published, platform: str) -> bool:
+        """True (and reported) when the item's folder was posted under another id: never posted again."""
+        other = self.ledger.posted_under_other_id(item.id, item.path, platform)
+        if other is None:
+            return False
+        self.outcomes.append(Outcome(item, platform, ID_CHANGED, (
+            f"folder ini sudah terunggah dengan id {other.item} ({other.url or 'tanpa tautan'}); id berita "
+            f"berubah menjadi {item.id}, jadi tidak diunggah lagi. Kembalikan `id: {other.item}` di index.md")))
+        return True
+
+    def not_live(self, item: Published, platform: str, seen: str) -> None:
+        """The article is not served: DITUNDA for ``live_hours`` after the build, then FAILED."""
+        url = urls.absolute(self.site_url, item.url)
+        hours = self.config.publish.live_hours
+        now = dt.datetime.now(dt.UTC)
+        if self.built is None or now - self.built < dt.timedelta(hours=hours):
+            self.outcomes.append(Outcome(item, platform, DEFERRED, f"artikel belum tayang di situs ({url}: {seen})"))
+            return
+        self.finish(item, platform, FAILED, message=(
+            f"artikel tidak tayang di {url} ({seen}) lebih dari {hours} jam setelah build; periksa site_url dan "
+            "deploy, lalu jalankan portal publish --resolve retry"))
+
     def post(self, item: Published, platform: str, last: Record | None) -> None:
         client = self.clients[platform]
-        post = post_for(item, platform, self.site_url)
+        post = post_for(item, platform, self.site_url, self.config.x_link)
         attempted = []
+        uncertain: Uncertain | None = None
         try:
             if last and last.state == ATTEMPTING and self.settle(item, platform, client, post, last):
                 return
             self.record(item, platform, PLANNED)
-            result, uncertain = None, None
+            result = None
             attempt: dict = {}
 
             def attempting(data: dict) -> None:
@@ -172,7 +329,12 @@ class Publisher:
                     break
                 except Uncertain as exc:
                     uncertain = exc
-                    found = client.find(post, dict(attempt)) if client.searchable else UNSEARCHABLE
+                    try:
+                        found = client.find(post, dict(attempt)) if client.searchable else UNSEARCHABLE
+                    except ApiError as lookup:  # the post may exist: a person looks, nothing reposts
+                        self.finish(item, platform, UNKNOWN, message=f"{exc.message}; pencarian unggahan gagal: "
+                                                                     f"{lookup.message}")
+                        return
                     if isinstance(found, Result):
                         result = found
                         break
@@ -183,6 +345,11 @@ class Publisher:
                 assert uncertain is not None  # three uncertain attempts, none found
                 raise uncertain
         except Deferred as exc:
+            if attempted and uncertain is None:
+                # The publishing call itself was refused "not now" (a throttle, a used-up quota): nothing was
+                # posted, so the post is PLANNED again. Left ATTEMPTING, the next run would have to settle it,
+                # and Telegram, which cannot look, would make it UNKNOWN: a person's work for nothing.
+                self.record(item, platform, PLANNED, message=str(exc))
             self.outcomes.append(Outcome(item, platform, DEFERRED, str(exc)))
             return
         except OutOfTime as exc:
@@ -249,7 +416,7 @@ def resolve(config: Config, item: Published, platform: str, action: str, url: st
             ledger_path: Path | None = None, env=None, out=sys.stdout) -> int:
     """Record a person's decision on a FAILED or UNKNOWN post: ``posted`` (it is there) or ``retry``."""
     env = os.environ if env is None else env
-    ledger = open_ledger(config, ledger_path, env)
+    ledger = open_ledger(config, ledger_path, env, key_from_env(env))
     last = ledger.latest(item.id, platform)
     if last is None or last.state not in NEEDS_PERSON:
         state = last.state if last else "belum pernah diunggah"
@@ -267,34 +434,131 @@ def resolve(config: Config, item: Published, platform: str, action: str, url: st
     return 0
 
 
+def _dry_ledger(config: Config, ledger_path: Path | None, env, items: list[Published],
+                new_ledger: str | None, out) -> Ledger | None:
+    """The ledger as --dry-run sees it, saying plainly what it could not find or check."""
+    try:
+        key: bytes | None = key_from_env(env)
+    except LedgerError:
+        print(f"Catatan: {KEY_ENV} belum diatur: daftar publikasi dibaca tanpa diperiksa keasliannya, dan "
+              "proses sungguhan akan berhenti tanpa kunci ini.", file=out)
+        key = None
+    try:
+        ledger = open_ledger(config, ledger_path, env, key)
+    except PortalError as exc:
+        if new_ledger:
+            ledger = None
+        else:
+            print(f"Catatan: daftar publikasi tidak terbaca ({shown(exc)}); semua unggahan ditampilkan.", file=out)
+            return None
+    if new_ledger:
+        print(f"Catatan: --new-ledger memulai daftar publikasi baru; hanya berita dengan hari H sejak {new_ledger} "
+              "yang diunggah.", file=out)
+        fresh = Ledger(None, key)
+        fresh.since = new_ledger
+        return fresh
+    assert ledger is not None
+    if not ledger.found:
+        print(f"Catatan: daftar publikasi tidak ditemukan ({_where(ledger.store)}).", file=out)
+    refusal = lost_ledger(config, ledger, items)
+    if refusal:
+        print(f"Catatan: proses sungguhan akan berhenti. {refusal}", file=out)
+    return ledger
+
+
+def pending(config: Config, items: list[Published], ledger_path: Path | None, env=None, out=sys.stdout) -> int:
+    """Print ``pending=N``: the posts a real run would start now (``--pending``, for the hourly workflow).
+
+    The scheduled workflow asks for the ``production`` approval only when N > 0,
+    so it runs without the key: the ledger is read unverified here (a forged
+    line can at most delay this check; the real run verifies every line). A
+    ledger that cannot be read counts as pending, so the real run says why.
+    """
+    env = os.environ if env is None else env
+    try:
+        key: bytes | None = key_from_env(env)
+    except LedgerError:
+        key = None
+    try:
+        ledger = open_ledger(config, ledger_path, env, key)
+    except PortalError:
+        print("pending=1", file=out)
+        return 0
+    count = 0
+    for item, platforms in select(items, None):
+        for platform in platforms:
+            if platform not in config.publish.disabled:
+                status = dry_status(config, ledger, item, platform)
+                count += status == WILL_SEND or status.startswith("dicek dulu")
+    print(f"pending={count}", file=out)
+    return 0
+
+
+def _start_ledger(config: Config, ledger_path: Path | None, env, key: bytes, since: str, out) -> Ledger:
+    """``--new-ledger --since DATE``: a new signed ledger, only where the old one is missing, empty or refused."""
+    ledger = open_ledger(config, ledger_path, env, key, load=False)
+    try:
+        ledger.load()
+    except LedgerError as exc:
+        print(f"Daftar publikasi lama ditolak ({shown(exc)}); daftar baru dimulai di atasnya (riwayatnya tetap "
+              "tersimpan).", file=out)
+    else:
+        if ledger.records():
+            raise UsageError(f"--new-ledger hanya untuk daftar publikasi yang hilang, kosong atau rusak; daftar di "
+                             f"{_where(ledger.store)} utuh ({len(ledger.records())} baris).")
+    ledger.start(since, _now())
+    print(f"Daftar publikasi baru dimulai di {_where(ledger.store)}: hanya berita dengan hari H sejak {since} yang "
+          "diunggah.", file=out)
+    return ledger
+
+
 def publish(config: Config, items: list[Published], *, dry: bool = False, only: list[str] | None = None,
             site_url: str | None = None, ledger_path: Path | None = None, env=None, out=sys.stdout,
-            budget_seconds: float = 600.0) -> int:
-    """Run ``portal publish``; the exit code: 1 when anything ended FAILED, UNKNOWN or stopped."""
+            budget_seconds: float = 600.0, new_ledger: str | None = None, explicit: bool = False) -> int:
+    """Run ``portal publish``; the exit code: 1 when anything ended FAILED, UNKNOWN or stopped,
+    or a wanted platform has no credentials.
+
+    ``new_ledger`` (``--new-ledger --since DATE``) starts a new ledger that posts
+    only items from DATE on; ``explicit`` (``--item``): a person chose the items,
+    so the cut-off does not hold them back (the cap still holds).
+    """
     env = os.environ if env is None else env
     site = (site_url or config.site_url or "").rstrip("/")
     if not site:
         raise UsageError("alamat situs tidak diketahui: isi `site_url` di mkdocs.yml atau beri --site-url URL.")
     redact = Redactor()
     chosen = select(items, only)
+    missing = missing_credentials(env, wanted_platforms(config, items, only))
     if dry:
-        try:
-            ledger = open_ledger(config, ledger_path, env)
-        except PortalError as exc:
-            print(f"Catatan: daftar publikasi tidak terbaca ({shown(exc)}); semua unggahan ditampilkan.", file=out)
-            ledger = None
-        return dry_run(config, chosen, site, ledger, out)
-    clients, notices = clients_from_env(env, redact, Budget(budget_seconds), only)
-    for notice in notices:
-        print(notice, file=out)
-    if not clients:
+        for platform, names in missing.items():
+            print(f"Catatan: {credentials_message(platform, names)}", file=out)
+        ledger = _dry_ledger(config, ledger_path, env, items, new_ledger, out)
+        return dry_run(config, chosen, site, ledger, out, missing)
+    key = key_from_env(env)  # before anything else: a run that cannot trust its ledger posts nothing
+    if new_ledger:
+        ledger = _start_ledger(config, ledger_path, env, key, new_ledger, out)
+    else:
+        ledger = open_ledger(config, ledger_path, env, key)
+        refusal = lost_ledger(config, ledger, items)
+        if refusal:
+            raise PortalError(refusal)
+    for platform, names in missing.items():
+        print(f"Galat: {credentials_message(platform, names)}", file=out)
+    wanted = [p for p in wanted_platforms(config, items, only) if p not in missing]
+    clients, _ = clients_from_env(env, redact, Budget(budget_seconds), wanted)
+    publisher = Publisher(config, ledger, clients, site, redact, out, built=built_at(config), explicit=explicit)
+    outcomes = publisher.run(chosen) if clients else []
+    if clients:
+        print(redact(table(outcomes)), file=out)
+    else:
         print("Tidak ada platform dengan kredensial lengkap: tidak ada yang diunggah.", file=out)
-        return 0
-    ledger = open_ledger(config, ledger_path, env)
-    publisher = Publisher(config, ledger, clients, site, redact, out)
-    outcomes = publisher.run(chosen)
-    print(redact(table(outcomes)), file=out)
-    bad = [o for o in outcomes if o.state in (*NEEDS_PERSON, STOPPED)]
+    if publisher.past_cutoff:
+        print(f"{publisher.past_cutoff} unggahan tidak dikirim otomatis: beritanya lewat batas "
+              f"{config.publish.cutoff_days} hari setelah hari H (kirim satu per satu dengan "
+              "portal publish --item PATH bila memang perlu).", file=out)
+    bad = [o for o in outcomes if o.state in (*NEEDS_PERSON, STOPPED, ID_CHANGED)]
     if bad:
-        print(f"{len(bad)} unggahan perlu perhatian (FAILED, UNKNOWN atau {STOPPED}).", file=out)
-    return 1 if bad else 0
+        print(f"{len(bad)} unggahan perlu perhatian (FAILED, UNKNOWN, {STOPPED} atau {ID_CHANGED}).", file=out)
+    if missing:
+        print(f"Kredensial belum lengkap untuk {', '.join(NAMES[p] for p in missing)}: proses ini gagal.", file=out)
+    return 1 if bad or missing else 0

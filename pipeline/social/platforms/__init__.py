@@ -6,14 +6,20 @@ makes the post public, so the ledger records ATTEMPTING first. ``find(post,
 data)`` looks for a post that may already exist (after a crash or a dropped
 connection): a ``Result``, ``None`` (certainly not there), or ``UNSEARCHABLE``
 when the platform cannot tell (Telegram bots cannot read a channel's history).
+
+``Deferred`` (and its kind ``Throttled``: the platform throttles longer than
+the run may wait) means "not now": the post stays retryable for the next run.
+An ``ApiError`` is a refusal (FAILED); ``Uncertain`` after the publishing call
+means the post may exist (look with ``find``). Both also stand for an answer
+outside the API's contract, so no answer can crash the run.
 """
 
 from __future__ import annotations
 
 # Re-exported: the interface of the clients, as ``publish`` imports it.
-from pipeline.social.platforms.base import UNSEARCHABLE, Deferred, Result
+from pipeline.social.platforms.base import UNSEARCHABLE, Deferred, Result, Throttled
 
-__all__ = ["UNSEARCHABLE", "Deferred", "Result", "clients_from_env"]
+__all__ = ["UNSEARCHABLE", "Deferred", "Result", "Throttled", "clients_from_env"]
 
 
 def clients_from_env(env, redact, budget, only=None):

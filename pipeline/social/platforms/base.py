@@ -1,4 +1,4 @@
-"""The types every platform client shares: ``Result``, ``Deferred``, ``UNSEARCHABLE``.
+"""The types every platform client shares: ``Result``, ``Deferred``, ``Throttled``, ``UNSEARCHABLE``.
 
 Apart from ``pipeline.social.platforms`` (which loads the clients) so that a client
 never imports the package that imports it.
@@ -22,3 +22,15 @@ class Result:
 
 class Deferred(Exception):
     """Not now, not an error: e.g. Instagram's daily publishing limit is used up."""
+
+
+class Throttled(Deferred):
+    """The platform throttles us longer than this run may wait: the next run tries again.
+
+    ``seconds`` is the wait the platform announced (None when it named none).
+    Nothing was done by the refused call, so the post stays retryable.
+    """
+
+    def __init__(self, platform: str, message: str, seconds: float | None = None):
+        super().__init__(message)
+        self.platform, self.message, self.seconds = platform, message, seconds

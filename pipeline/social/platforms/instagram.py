@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pipeline.social.platforms.base import Deferred, Result
 from pipeline.social.platforms.facebook import GraphTransport
-from pipeline.social.platforms.http import ApiError
+from pipeline.social.platforms.http import ApiError, json_body
 
 PLATFORM, NAME = "instagram", "Instagram"
 ENV = ("INSTAGRAM_USER_ID", "INSTAGRAM_TOKEN")
@@ -29,41 +29,55 @@ class Instagram:
         self.user, self.base, self.http = user_id, base_url.rstrip("/"), transport
         self.auth = {"Authorization": f"Bearer {token}"}
 
-    def _post(self, path: str, form: dict, final: bool = False) -> dict:
-        return self.http.call("POST", f"{self.base}/{path}", headers=self.auth, data=form, final=final).json()
+    def _post(self, path: str, form: dict, final: bool = False):
+        return self.http.call("POST", f"{self.base}/{path}", headers=self.auth, data=form, final=final)
 
-    def _get(self, path: str, **params) -> dict:
-        return self.http.call("GET", f"{self.base}/{path}", headers=self.auth, params=params).json()
+    def _get(self, path: str, **params):
+        return self.http.call("GET", f"{self.base}/{path}", headers=self.auth, params=params)
 
     def publish(self, post, attempting) -> Result:
-        limit = self._get(f"{self.user}/content_publishing_limit", fields="config,quota_usage").get("data") or [{}]
-        usage, total = limit[0].get("quota_usage", 0), (limit[0].get("config") or {}).get("quota_total", 100)
+        limit = self.http.expect(self._get(f"{self.user}/content_publishing_limit", fields="config,quota_usage"),
+                                 kind=dict)
+        usage = self.http.expect(limit, "data", 0, "quota_usage", kind=int)
+        config = limit["data"][0].get("config")
+        total = config.get("quota_total") if isinstance(config, dict) else None
+        total = total if isinstance(total, int) and not isinstance(total, bool) else 100
         if usage >= total:
             raise Deferred(f"batas unggahan Instagram 24 jam sudah terpakai ({usage} dari {total})")
-        children = [self._post(f"{self.user}/media", {"image_url": p.url, "is_carousel_item": "true",
-                                                      "alt_text": p.alt})["id"] for p in post.photos]
-        container = self._post(f"{self.user}/media", {"media_type": "CAROUSEL", "children": ",".join(children),
-                                                      "caption": post.text})["id"]
+        children = [self.http.expect(self._post(f"{self.user}/media", {"image_url": p.url, "is_carousel_item": "true",
+                                                                      "alt_text": p.alt}), "id")
+                    for p in post.photos]
+        container = self.http.expect(self._post(f"{self.user}/media", {
+            "media_type": "CAROUSEL", "children": ",".join(children), "caption": post.text}), "id")
         status = self._wait(container)
         if status != "FINISHED":
-            raise ApiError(PLATFORM, f"Instagram gagal memproses carousel (status {status})")
+            raise ApiError(PLATFORM, self.http.cut(f"Instagram gagal memproses carousel (status {status})"))
         attempting({"container": container})
         return self._publish(container)
 
     def _publish(self, container: str) -> Result:
         try:
-            media = str(self._post(f"{self.user}/media_publish", {"creation_id": container}, final=True)["id"])
+            response = self._post(f"{self.user}/media_publish", {"creation_id": container}, final=True)
         except ApiError as exc:
             if exc.code == 9:  # the publishing limit: nothing was published
                 raise Deferred(f"batas unggahan Instagram 24 jam sudah terpakai ({exc.message})") from None
             raise
-        permalink = self._get(media, fields="permalink").get("permalink") or ""
-        return Result(media, permalink, {"container": container})
+        media = self.http.expect(response, "id", final=True)
+        return Result(media, self._permalink(media), {"container": container})
+
+    def _permalink(self, media: str) -> str:
+        """The post's public link, or "" when Instagram does not say: the post exists either way."""
+        try:
+            link = json_body(self._get(media, fields="permalink"))
+        except ApiError:
+            return ""
+        link = link.get("permalink") if isinstance(link, dict) else None
+        return link if isinstance(link, str) else ""
 
     def _wait(self, container: str) -> str:
         status = ""
         for _ in range(POLL_MAX):
-            status = self._get(container, fields="status_code").get("status_code", "")
+            status = self.http.expect(self._get(container, fields="status_code"), "status_code", kind=str)
             if status != "IN_PROGRESS":
                 return status
             self.http.budget.wait(POLL_SECONDS, NAME)

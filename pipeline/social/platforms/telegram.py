@@ -17,7 +17,12 @@ DEFAULT_URL = "https://api.telegram.org"
 
 
 class TelegramTransport(Transport):
-    """Telegram errors: ``{"ok": false, "error_code": N, "description": ...}``; 401 is a bad token."""
+    """Telegram errors: ``{"ok": false, "error_code": N, "description": ...}``; 401 is a bad token.
+
+    Flood control (Bot API, "Responses" and the FAQ "My bot is hitting limits"): HTTP 429,
+    ``"description": "Too Many Requests: retry after N"``, ``"parameters": {"retry_after": N}``
+    seconds; the base transport waits that long or defers to the next run.
+    """
 
     def error(self, response) -> ApiError:
         body = json_body(response) or {}
@@ -48,8 +53,9 @@ class Telegram:
                 if exc.status is None or attempt == 2:
                     raise
                 self.http.budget.wait(self.http.backoff(attempt + 1), NAME)
-        first = response.json()["result"][0]
-        message = str(first["message_id"])
+        # After the album was sent: an answer outside the contract is Uncertain (never a second album).
+        message = self.http.expect(response, "result", 0, "message_id", kind=int, final=True)
+        message = str(message)
         chat = str(self.chat)
         url = f"https://t.me/c/{chat[4:]}/{message}" if chat.startswith("-100") else (
             f"https://t.me/{chat.lstrip('@')}/{message}" if chat.startswith("@") else "")
