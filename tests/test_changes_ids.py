@@ -9,28 +9,16 @@ them, and reads the exact problems `portal check --changed-since main` reports.
 import json
 import shutil
 
-import pytest
 
-from test_review import BASE_ITEMS, REPO, SAMPLES, add_sample, edit, git, item, ledger_branch, portal
+from test_review import (  # noqa: F401 - repo is a fixture
+    BASE_ITEMS, SAMPLES, add_sample, edit, git, item, ledger_branch, portal, repo)
 
 RDP, BRIDGE, BIMTEK = BASE_ITEMS
 PARIPURNA = "2026-11-20-rapat-paripurna-penetapan-apbd-2027"
 RESES = "2026-09-23-reses-anggota-dprd-dapil-ii"
 
 
-@pytest.fixture
-def repo(tmp_path):
-    """main: three sample items; HEAD: a new branch."""
-    repo = tmp_path / "portal-situs"
-    (repo / "content" / "berita" / "2026").mkdir(parents=True)
-    shutil.copy(REPO / "mkdocs.yml", repo / "mkdocs.yml")
-    for name in BASE_ITEMS:
-        shutil.copytree(SAMPLES / name, repo / "content" / "berita" / "2026" / name)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "Konten awal")
-    git(repo, "switch", "-q", "-c", "berita-baru")
-    return repo
+# `repo` (main: three sample items and the static pages; HEAD: a new branch) is test_review's.
 
 
 def problems(repo):

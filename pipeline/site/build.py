@@ -14,15 +14,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.photos import images
-from pipeline.site import record, zensical
 from pipeline.actions import shown
+from pipeline.check.rules import Report, check
 from pipeline.config import Config
 from pipeline.errors import PortalError
+from pipeline.photos import images
 from pipeline.photos.images import Stats
+from pipeline.site import record, zensical
 from pipeline.site.sanitize import check_coverage
 from pipeline.site.stage import MARKER, stage
-from pipeline.check.rules import Report, check
 
 STAGE_DIR = ".portal/docs"
 CACHE_DIR = ".portal/cache/images"

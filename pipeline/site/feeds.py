@@ -11,8 +11,8 @@ import json
 from email.utils import format_datetime
 from xml.etree import ElementTree as ET
 
-from pipeline.content import urls
 from pipeline.config import Config
+from pipeline.content import urls
 from pipeline.site.entries import Entry
 
 FEED_ITEMS = 20

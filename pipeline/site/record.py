@@ -24,8 +24,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pipeline.config import PLATFORMS, Config
-from pipeline.errors import PortalError
 from pipeline.content.model import Item
+from pipeline.errors import PortalError
 
 RECORD_PATH = ".portal/build-record.json"
 VERSION = 1

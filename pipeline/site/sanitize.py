@@ -27,8 +27,8 @@ from pathlib import Path
 
 import nh3
 
-from pipeline.site import csp
 from pipeline.errors import PortalError
+from pipeline.site import csp
 
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "div", "dl", "dt",

@@ -20,13 +20,13 @@ import time
 import traceback
 from pathlib import Path
 
-from pipeline.photos import images
-from pipeline.site.build import CACHE_DIR, STAGE_DIR
+from pipeline.check.report import format_report
+from pipeline.check.rules import Report, check
 from pipeline.config import Config
 from pipeline.content.model import Item, Page
-from pipeline.check.report import format_report
+from pipeline.photos import images
+from pipeline.site.build import CACHE_DIR, STAGE_DIR
 from pipeline.site.stage import stage
-from pipeline.check.rules import Report, check
 
 POLL_SECONDS = 0.2
 PREVIEW_ITEMS = 100

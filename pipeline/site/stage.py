@@ -23,14 +23,14 @@ import yaml
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
-from pipeline.site import feeds
-from pipeline.content import urls
 from pipeline.config import Config
-from pipeline.site.entries import MONTHS, Entry, WebPhoto, format_date
-from pipeline.photos.images import Processed
+from pipeline.content import urls
 from pipeline.content.model import Item, Page
-from pipeline.site.sanitize import TEXT_KEYS, body_marks
 from pipeline.content.urls import relative as relative_url  # noqa: F401 (re-exported: tests and callers use the old name)
+from pipeline.photos.images import Processed
+from pipeline.site import feeds
+from pipeline.site.entries import MONTHS, Entry, WebPhoto, format_date
+from pipeline.site.sanitize import TEXT_KEYS, body_marks
 
 PER_PAGE = 20  # a phone scrolls 20 teasers easily; half the pages for MkDocs to render
 HOME_ITEMS = 10

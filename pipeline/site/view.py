@@ -15,9 +15,9 @@ import http.server
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from pipeline.site import csp
 from pipeline.actions import shown
 from pipeline.errors import PortalError
+from pipeline.site import csp
 
 HOST = "127.0.0.1"
 TYPES = {
