@@ -262,6 +262,79 @@ def cmd_view(args) -> int:
     return 0
 
 
+def cmd_deploy(args) -> int:
+    """Terbitkan situs hasil build ke server sendiri: folder lokal, SFTP, FTPS, atau S3.
+
+    Hanya berkas yang berubah yang diunggah. Di folder lokal dan SFTP situs baru
+    disiapkan di releases/<build> lalu symlink current dipindah sekaligus; di FTPS
+    dan S3 berkas diganti berurutan (foto dan aset, halaman, feed, sitemap) sehingga
+    tidak ada halaman yang menunjuk berkas yang belum ada. Kredensial hanya dari
+    environment: DEPLOY_SSH_KEY / DEPLOY_SSH_KEY_FILE / DEPLOY_PASSWORD dan
+    DEPLOY_KNOWN_HOSTS (SFTP), DEPLOY_PASSWORD dan DEPLOY_CA_FILE (FTPS),
+    S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION (S3).
+    Baris terakhir: "diunggah N, tidak berubah M, dihapus K, X MB, Y detik".
+
+    Tanpa TARGET: alamat di extra.portal.deploy_target (mkdocs.yml).
+
+    Contoh: portal deploy /var/www/dprd
+            portal deploy sftp://deploy@web.dprd.go.id/var/www/dprd --verify-url https://dprd.go.id
+            portal deploy s3://situs-dprd --dry-run
+    """
+    import os
+
+    from pipeline.deploy.run import deploy, parse_target
+
+    configured = _config().deploy_target if args.target is None or args.print_target else ""
+    if args.print_target:  # for publish.yml: `>> "$GITHUB_OUTPUT"`; empty means GitHub Pages
+        print(f"deploy-target={configured}")
+        return 0
+    if not (args.target or configured):
+        raise UsageError("Tujuan deploy belum ada: tulis TARGET (misalnya `portal deploy sftp://deploy@web.contoh."
+                         "go.id/var/www/dprd`) atau isi `extra.portal.deploy_target` di mkdocs.yml.")
+    target = parse_target(args.target or configured, insecure=args.insecure)
+    site = args.site_dir or Path.cwd() / "site"
+    summary = deploy(site, target, os.environ, keep=args.keep, dry_run=args.dry_run,
+                     verify_url=args.verify_url, wait=args.wait)
+    for note in summary.notes:
+        print(note, file=sys.stderr)
+    if args.dry_run:
+        for path in summary.uploaded:
+            print(f"akan diunggah: {path}")
+        for path in summary.deleted:
+            print(f"akan dihapus: {path}")
+        print(f"Uji coba (--dry-run), tidak ada yang diubah di {target.label}: {summary.line()}")
+        return 0
+    print(f"Build {summary.build} tayang di {target.label}.")
+    print(summary.line())
+    return 0
+
+
+def cmd_rollback(args) -> int:
+    """Kembalikan situs ke rilis sebelum yang sedang tayang (atau ke --to RILIS, lebih lama atau lebih baru).
+
+    Contoh: portal rollback sftp://deploy@web.dprd.go.id/var/www/dprd
+            portal rollback /var/www/dprd --to 20261204T101500Z-1a2b3c4d
+    """
+    import os
+
+    from pipeline.deploy.run import parse_target, rollback
+
+    target = parse_target(args.target, insecure=args.insecure)
+    release = rollback(target, os.environ, to=args.to)
+    print(f"Rilis {release} kini tayang di {target.label}.")
+    return 0
+
+
+def _positive(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} harus berupa angka detik, 0 atau lebih")
+    return number
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -331,6 +404,24 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--all", action="store_true",
                    help="pratinjau semua berita (bawaan: 100 terbaru + yang sedang disunting)")
+
+    target_help = "folder lokal, file:///folder, sftp://user@host[:port]/path, ftps://user@host/path, s3://bucket/prefix"
+    p = add("deploy", cmd_deploy)
+    p.add_argument("target", metavar="TARGET", nargs="?", help=target_help + " (bawaan: extra.portal.deploy_target)")
+    p.add_argument("--dry-run", action="store_true", help="tampilkan yang akan diunggah dan dihapus, tanpa mengubah apa pun")
+    p.add_argument("--keep", type=int, default=5, metavar="N", help="jumlah rilis yang disimpan untuk rollback (bawaan: 5)")
+    p.add_argument("--verify-url", metavar="URL", help="alamat situs: build.json di sana harus menunjukkan build ini")
+    p.add_argument("--wait", type=_positive, default=0, metavar="DETIK",
+                   help="tunggu deploy lain selesai paling lama DETIK (bawaan: langsung gagal)")
+    p.add_argument("--insecure", action="store_true", help="izinkan ftp:// tanpa TLS (kata sandi terkirim terbuka)")
+    p.add_argument("--site-dir", type=Path, default=None, help="folder situs hasil build (bawaan: site/)")
+    p.add_argument("--print-target", action="store_true",
+                   help="cetak `deploy-target=<extra.portal.deploy_target>` (untuk GitHub Actions) lalu selesai")
+
+    p = add("rollback", cmd_rollback)
+    p.add_argument("target", metavar="TARGET", help=target_help)
+    p.add_argument("--to", metavar="RILIS", help="id rilis tujuan (bawaan: rilis sebelum yang tayang)")
+    p.add_argument("--insecure", action="store_true", help="izinkan ftp:// tanpa TLS")
 
     p = add("view", cmd_view)
     p.add_argument("dir", type=Path, metavar="FOLDER", help="folder situs yang sudah dibangun (berisi index.html)")

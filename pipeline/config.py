@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -78,6 +79,9 @@ class Config:
     publish: Publishing = field(default_factory=lambda: Publishing())
     link_domains: list[str] | None = None  # None: the default of pipeline.check.captions.link_domains
     x_link: str = "post"  # where the article link goes on X: one of X_LINKS
+    # Where publish.yml deploys the site (`portal deploy TARGET`): empty for GitHub Pages. In the
+    # repository, not a repository variable, so moving the site to another host is reviewed like content.
+    deploy_target: str = ""
 
     @property
     def content(self) -> Path:
@@ -138,7 +142,7 @@ def load_config(root: Path | str = ".") -> Config:
     config.site_url = str(data.get("site_url") or "")
 
     known = {"content_dir", "timezone", "categories", "social_default", "limits", "engine", "link_domains", "x_link",
-             "publish"}
+             "publish", "deploy_target"}
     for key in portal:
         if key not in known:
             problems.append(f"kunci `extra.portal.{key}` tidak dikenal (yang dikenal: {', '.join(sorted(known))})")
@@ -184,6 +188,13 @@ def load_config(root: Path | str = ".") -> Config:
         config.engine = engine
 
     problems.extend(_load_review_settings(portal, config))
+
+    target = portal.get("deploy_target", "")
+    if not isinstance(target, str) or any(c.isspace() for c in target) or _has_password(target):
+        problems.append("`extra.portal.deploy_target` harus satu alamat tanpa spasi dan tanpa kata sandi, misalnya "
+                        "`sftp://deploy@web.contoh.go.id/var/www/dprd` (kata sandi dan kunci hanya di secret)")
+    else:
+        config.deploy_target = target
 
     if problems:
         raise PortalError(f"{CONFIG_FILE} tidak valid:\n" + "\n".join(f"  - {p}" for p in problems))
@@ -248,3 +259,11 @@ def _load_review_settings(portal: dict, config: Config) -> list[str]:
     else:
         config.x_link = x_link
     return problems
+
+
+def _has_password(target: str) -> bool:
+    """True when ``target`` carries a password (``sftp://user:secret@host``): mkdocs.yml is public."""
+    try:
+        return urlsplit(target).password is not None
+    except ValueError:
+        return False

@@ -112,8 +112,8 @@ def test_bad_config_lists_every_problem(project):
     assert result.returncode == 1
     assert result.stderr == (
         "Galat: mkdocs.yml tidak valid:\n"
-        "  - kunci `extra.portal.colour` tidak dikenal (yang dikenal: categories, content_dir, engine, limits, "
-        "link_domains, publish, social_default, timezone, x_link)\n"
+        "  - kunci `extra.portal.colour` tidak dikenal (yang dikenal: categories, content_dir, deploy_target, engine, "
+        "limits, link_domains, publish, social_default, timezone, x_link)\n"
         "  - `extra.portal.timezone` 'Mars/Olympus' bukan zona waktu yang dikenal (contoh: Asia/Jakarta)\n"
         "  - kategori 'Paripurna!': slug hanya huruf kecil, angka dan tanda hubung\n")
 

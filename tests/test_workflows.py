@@ -294,14 +294,17 @@ def test_checkout_never_persists_credentials(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_secrets_only_in_the_publish_job(name):
+def test_secrets_only_in_the_publish_and_deploy_host_jobs(name):
+    # Each of the two reads its secrets from its own environment (production: the social tokens;
+    # web-host: the deploy credentials), which only main can use.
     workflow = load(name)
     for path, value in walk(workflow):
         for expression in EXPRESSION.findall(value):
             if not SECRETS.search(expression):
                 continue
             where = ".".join(map(str, path))
-            assert name == "publish.yml" and path[:2] == ("jobs", "publish"), f"secret outside the publish job: {where}"
+            assert name == "publish.yml" and path[:2] in (("jobs", "publish"), ("jobs", "deploy-host")), \
+                f"secret outside the publish and deploy-host jobs: {where}"
             assert len(path) >= 2 and path[-2] == "env", f"secret not passed through env: {where}"
     assert "secrets: inherit" not in (WORKFLOWS / name).read_text(encoding="utf-8")
 
@@ -373,13 +376,26 @@ def test_publish_triggers_and_concurrency():
 
 def test_publish_jobs_least_privilege():
     jobs = load("publish.yml")["jobs"]
-    assert set(jobs) == {"build", "deploy", "pending", "publish"}
+    assert set(jobs) == {"build", "deploy", "deploy-host", "pending", "publish"}
     assert jobs["build"]["permissions"] == {"contents": "read"}
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert jobs["deploy-host"]["permissions"] == {"contents": "read"}
     assert jobs["publish"]["permissions"] == {"contents": "write", "actions": "read"}
-    assert jobs["deploy"]["needs"] == "build" and jobs["publish"]["needs"] == ["deploy", "pending"]
-    for name in ("build", "deploy"):  # a scheduled run builds and deploys nothing
-        assert jobs[name]["if"] == "github.ref == 'refs/heads/main' && github.event_name != 'schedule'"
+    assert jobs["deploy"]["needs"] == "build" and jobs["deploy-host"]["needs"] == "build"
+    assert jobs["publish"]["needs"] == ["deploy", "deploy-host", "pending"]
+    # A scheduled run builds and deploys nothing; extra.portal.deploy_target (read by the build job)
+    # chooses GitHub Pages (empty) or the kabupaten's own host.
+    main_push = "github.ref == 'refs/heads/main' && github.event_name != 'schedule'"
+    assert jobs["build"]["if"] == main_push
+    assert jobs["deploy"]["if"] == main_push + " && needs.build.outputs.deploy-target == ''"
+    assert jobs["deploy-host"]["if"] == main_push + " && needs.build.outputs.deploy-target != ''"
+    assert jobs["build"]["outputs"] == {"deploy-target": "${{ steps.target.outputs.deploy-target }}"}
+    (target,) = [s for s in jobs["build"]["steps"] if s.get("id") == "target"]
+    assert target["run"].strip() == 'python -m pipeline deploy --print-target >> "$GITHUB_OUTPUT"'
+    assert jobs["deploy-host"]["environment"] == "web-host"
+    (deploy_step,) = [s for s in jobs["deploy-host"]["steps"] if "run" in s and "portal deploy" in s["run"]]
+    assert deploy_step["run"].strip() == 'portal deploy "$DEPLOY_TARGET"'
+    assert deploy_step["env"]["DEPLOY_TARGET"] == "${{ needs.build.outputs.deploy-target }}"
     # On a schedule only the pending job runs first, with no secret, and the publish job (which waits for the
     # production reviewers) only when it counted something to post.
     assert jobs["pending"]["if"] == "github.ref == 'refs/heads/main' && github.event_name == 'schedule'"
@@ -387,8 +403,8 @@ def test_publish_jobs_least_privilege():
     assert "environment" not in jobs["pending"]
     assert jobs["publish"]["if"] == (
         "${{ !cancelled() && github.ref == 'refs/heads/main' && (needs.deploy.result == 'success' || "
-        "(github.event_name == 'schedule' && needs.pending.outputs.count != '' && needs.pending.outputs.count != "
-        "'0')) }}")
+        "needs.deploy-host.result == 'success' || (github.event_name == 'schedule' && needs.pending.outputs.count "
+        "!= '' && needs.pending.outputs.count != '0')) }}")
     assert jobs["deploy"]["environment"] == {"name": "github-pages",
                                              "url": "${{ steps.deployment.outputs.page_url }}"}
     environment = jobs["publish"]["environment"]
@@ -401,7 +417,8 @@ def test_publish_jobs_least_privilege():
     publish_uses = {step["uses"].split("@")[0]: step for step in jobs["publish"]["steps"] if "uses" in step}
     assert "actions/cache/restore" not in publish_uses and "actions/cache" not in publish_uses
     upload = [s for s in jobs["build"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
-    assert [s["with"]["path"] for s in upload] == [".portal/build-record.json"]
+    assert [s["with"]["path"] for s in upload] == [".portal/build-record.json", "site/"]
+    assert upload[1]["if"] == "steps.target.outputs.deploy-target != ''"
     # This run's record, or on a schedule the record of the last run whose deploy succeeded.
     this_run, last_deployed = [s for s in jobs["publish"]["steps"]
                                if s.get("uses", "").startswith("actions/download-artifact@")]
@@ -415,7 +432,7 @@ def test_publish_jobs_least_privilege():
     assert count["run"].strip() == 'portal publish --pending >> "$GITHUB_OUTPUT"'
     assert set(count["env"]) == {"GITHUB_TOKEN"}
     finder = next(s for s in jobs["pending"]["steps"] if s.get("id") == "last-build")
-    assert '"deploy" && job.conclusion === "success"' in finder["with"]["script"]
+    assert '["deploy", "deploy-host"].includes(job.name)' in finder["with"]["script"]
     assert '["push", "workflow_dispatch"].includes(run.event)' in finder["with"]["script"]
 
 
@@ -531,8 +548,10 @@ def test_hostile_values_stay_data(name, payload, tmp_path):
         assert "Ringkasan untuk pemeriksa (stub)" in text
         assert hostile["ARTIFACT_URL"] in text  # written as text, not run
     else:
-        assert [call for call in calls if call[0] == "portal"] == [["portal", "build"], ["portal", "publish", "--pending"],
-                                                                   ["portal", "publish"]]
+        # The deploy target (a job output, from mkdocs.yml) reaches `portal deploy` as one argument, unchanged.
+        assert [call for call in calls if call[0] == "portal"] == [
+            ["portal", "build"], ["portal", "deploy", hostile["DEPLOY_TARGET"]],
+            ["portal", "publish", "--pending"], ["portal", "publish"]]
 
 
 def test_hostile_sandbox_would_see_an_injection(tmp_path):

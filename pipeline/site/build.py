@@ -134,6 +134,8 @@ def run_mkdocs(config: Config, files: dict[str, str], site_dir: Path,
 
 def swap(scratch: Path, site_dir: Path) -> None:
     """Put the complete site ``scratch`` in ``site_dir``'s place; the old site stays until then."""
+    # mkdtemp made it 0700: a web server reading site/ (or a copy of it) needs 0755.
+    scratch.chmod(0o755)
     old = None
     if site_dir.exists():
         old = site_dir.with_name(f".{site_dir.name}-old-{time.time_ns()}")
