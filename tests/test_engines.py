@@ -270,3 +270,36 @@ def test_sanitize_site_allows_only_the_theme_pages_inline_scripts_outside_the_bo
     assert str(error.value) == ("Build ditolak: halaman berikut tidak bisa disaring dengan aman; situs lama "
                                 "tidak diubah:\n  - a/index.html: bagian tema memuat skrip inline bukan dari "
                                 "tema ('alert(2)')")
+
+
+# --------------------------------------------------------------------------- the Zensical watchdog
+
+def test_a_zensical_build_that_stops_working_is_refused_not_waited_for():
+    """Zensical 0.0.73 deadlocks on ~10,000 items; a child that uses no CPU for `idle` seconds is stopped."""
+    import sys
+
+    from pipeline.errors import PortalError
+    from pipeline.site.zensical import build_watched
+
+    # The child sleeps for 120 s and would then exit 0: the refusal can only come from the watchdog.
+    with pytest.raises(PortalError) as refused:
+        build_watched(Path("mkdocs.yml"), idle=1.5, command=[sys.executable, "-c", "import time; time.sleep(120)"])
+    assert str(refused.value) == (
+        "Zensical berhenti bekerja: 2 detik tanpa kemajuan, build dihentikan dan situs lama tetap dipakai. "
+        "Zensical 0.0.73 macet pada situs besar (sekitar 10.000 berita); bangun dengan "
+        "`portal build --engine mkdocs`.")
+
+
+def test_a_zensical_build_that_works_is_not_stopped_and_its_error_is_named(capsys):
+    """A child busy for longer than `idle` runs to its end; its error line becomes the message."""
+    import sys
+
+    from pipeline.errors import PortalError
+    from pipeline.site.zensical import build_watched
+
+    busy = ("import sys, time\nend = time.monotonic() + 3\nwhile time.monotonic() < end: pass\n"
+            "print('Build started')\nprint('Config file not found: mkdocs.yml', file=sys.stderr)\nsys.exit(3)")
+    with pytest.raises(PortalError) as failed:
+        build_watched(Path("mkdocs.yml"), idle=1.0, command=[sys.executable, "-c", busy])
+    assert str(failed.value) == "Zensical gagal membangun situs: Config file not found: mkdocs.yml"
+    assert capsys.readouterr().out == "Build started\n"

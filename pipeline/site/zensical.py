@@ -16,9 +16,13 @@ Measured on the sample site (2026-12): 0.5-0.75 s on either engine.
 from __future__ import annotations
 
 import gzip
+import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
+import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -55,6 +59,67 @@ def require() -> None:
                           f"dependensi proyek lagi: `make build` (atau `pip install zensical=={PINNED}`).")
 
 
+# Zensical 0.0.73 deadlocks on large sites: at 10,000 items its build works for
+# about 80 s of CPU, then waits on a futex for ever (a faulthandler dump shows
+# the main thread inside zensical.build). So it runs in a child process that is
+# stopped once it has used no CPU for IDLE_SECONDS: a refusal, never a CI job
+# that hangs until its timeout.
+IDLE_SECONDS = 120.0
+_BUILD = """import sys, zensical
+try:
+    zensical.build(sys.argv[1], {"clean": True, "strict": False})
+except RuntimeError as exc:
+    print(exc, file=sys.stderr)
+    sys.exit(3)
+"""
+
+
+def build_watched(config_file: Path, idle: float = IDLE_SECONDS, command: list[str] | None = None) -> None:
+    """Run ``zensical.build(config_file)`` in a child process; refuse when it fails or stops working.
+
+    ``command`` replaces the child's command line (the watchdog's own tests).
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(command or [sys.executable, "-c", _BUILD, str(config_file)],
+                                stdout=out, stderr=err)
+        stalled = _wait_while_working(proc, idle)
+        out.seek(0)
+        err.seek(0)
+        sys.stdout.write(out.read().decode("utf-8", "replace"))  # Zensical's own progress lines
+        error = err.read().decode("utf-8", "replace").strip()
+    if stalled:
+        raise PortalError(f"Zensical berhenti bekerja: {idle:.0f} detik tanpa kemajuan, build dihentikan dan "
+                          "situs lama tetap dipakai. Zensical 0.0.73 macet pada situs besar (sekitar 10.000 "
+                          "berita); bangun dengan `portal build --engine mkdocs`.")
+    if proc.returncode != 0:
+        raise PortalError(f"Zensical gagal membangun situs: {error.splitlines()[-1] if error else proc.returncode}")
+
+
+def _wait_while_working(proc: subprocess.Popen, idle: float) -> bool:
+    """Wait for ``proc``; kill it and return True once its CPU time has not grown for ``idle`` seconds."""
+    last: float | None = -1.0
+    since = time.monotonic()
+    while proc.poll() is None:
+        used = _cpu_seconds(proc.pid)
+        if used is None or used != last:  # unknown (no /proc) counts as working: never stop a build blindly
+            last, since = used, time.monotonic()
+        elif time.monotonic() - since >= idle:
+            proc.kill()
+            proc.wait()
+            return True
+        time.sleep(min(1.0, idle / 4))
+    return False
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of ``pid`` and its threads, from /proc (Linux); None where unreadable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime in clock ticks
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def refuse_dropped(mkdocs: dict[str, Any]) -> None:
     """Refuse what Zensical would silently drop from ``mkdocs.yml``: unknown plugins and ``hooks:``."""
     dropped = [f"plugin `{name}`" for name in _plugin_names(mkdocs.get("plugins")) if name not in KNOWN_PLUGINS]
@@ -83,8 +148,6 @@ def run_zensical(config: Config, files: dict[str, str], site_dir: Path, photos: 
     into ``site_dir``'s place; on any failure that folder is deleted and
     ``site_dir`` is untouched.
     """
-    import zensical
-
     from pipeline.site.stage import write_tree
 
     (config.root / WORK_DIR).mkdir(parents=True, exist_ok=True)
@@ -93,10 +156,7 @@ def run_zensical(config: Config, files: dict[str, str], site_dir: Path, photos: 
         write_tree(work / "docs", files, photos)
         _derive_overrides(config.root / _custom_dir(config.mkdocs), work / "overrides")
         (work / CONFIG_FILE).write_text(derive_config(config.mkdocs), encoding="utf-8")
-        try:
-            zensical.build(str(work / CONFIG_FILE), {"clean": True, "strict": False})
-        except RuntimeError as exc:
-            raise PortalError(f"Zensical gagal membangun situs: {exc}") from None
+        build_watched(work / CONFIG_FILE)
         built = work / "site"
         covered, texts = sanitize_site(built, marker, STYLE_HASHES)
         check_coverage(built, covered)
