@@ -630,19 +630,24 @@ class SftpHost:
         yield from (absolute[start:] for absolute in found)
 
     def _walk(self, folder: str) -> Iterator[str]:
+        return (path for path, mode in self._tree(folder) if stat.S_ISREG(mode))
+
+    def _tree(self, folder: str) -> Iterator[tuple[str, int]]:
+        """``folder`` and everything under it as (path, mode), each folder before its contents; nothing if missing."""
         try:
             entries = self._sftp.listdir_attr(folder)
         except OSError as exc:
             if exc.errno == errno.ENOENT:
                 return
             raise
+        yield folder, stat.S_IFDIR
         for entry in entries:
             absolute = posixpath.join(folder, entry.filename)
             mode = entry.st_mode or 0
             if stat.S_ISDIR(mode):
-                yield from self._walk(absolute)
-            elif stat.S_ISREG(mode):
-                yield absolute
+                yield from self._tree(absolute)
+            else:
+                yield absolute, mode
 
     def close(self) -> None:
         """Release the connection."""
@@ -744,9 +749,9 @@ class SftpHost:
             raise ValueError("refusing to remove the deploy root")
         self._settle()
         with self._errors("menghapus", path):
-            files: list[str] = []
-            folders: list[str] = []
-            self._list_tree(absolute, files, folders)
+            tree = list(self._tree(absolute))
+            files = [entry for entry, mode in tree if not stat.S_ISDIR(mode)]
+            folders = [entry for entry, mode in tree if stat.S_ISDIR(mode)]
             for file in files:
                 self._pipeline.send(_Sent("remove", file), CMD_REMOVE, file)
             for folder in reversed(folders):  # children were listed after their parent
@@ -754,18 +759,3 @@ class SftpHost:
             self._queued = path
         self._settle()
         self._folders = {f for f in self._folders if f != absolute and not f.startswith(absolute + "/")}
-
-    def _list_tree(self, folder: str, files: list[str], folders: list[str]) -> None:
-        try:
-            entries = self._sftp.listdir_attr(folder)
-        except OSError as exc:
-            if exc.errno == errno.ENOENT:
-                return
-            raise
-        folders.append(folder)
-        for entry in entries:
-            absolute = posixpath.join(folder, entry.filename)
-            if stat.S_ISDIR(entry.st_mode or 0):
-                self._list_tree(absolute, files, folders)
-            else:
-                files.append(absolute)
