@@ -58,6 +58,7 @@ def test_sample_site_builds(built):
     articles = sorted(site.glob("berita/*/*/index.html"))
     items = sorted((project / "content" / "berita").glob("*/*/index.md"))
     assert len(articles) == len(items) == 9
+    assert site.stat().st_mode & 0o777 == 0o755  # a web server reads it (mkdtemp made the scratch folder 0700)
     for page in ("index.html", "profil/index.html", "ppid/index.html", "kontak/index.html", "404.html"):
         assert (site / page).is_file(), page
     html = (site / "index.html").read_text(encoding="utf-8")

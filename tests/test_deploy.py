@@ -395,3 +395,51 @@ def test_progress_bar_on_a_terminal(sample_sites, tmp_path, capsys):
     deploy(sample_sites.old, local(tmp_path / "www"), {}, progress=True)
     total = len(site_files(sample_sites.old)) + 1  # and build.json
     assert capsys.readouterr().err.endswith(f"] {total}/{total} berkas\n")
+
+
+# --------------------------------------------------------------------------- the target from mkdocs.yml
+
+def configured(tmp_path: Path, target: str | None) -> Path:
+    """A project whose mkdocs.yml names ``target`` as extra.portal.deploy_target (None: no key)."""
+    from conftest import new_project
+
+    project = new_project(tmp_path / "situs")
+    if target is not None:
+        text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+        text = text.replace("\n  portal:\n", f"\n  portal:\n    deploy_target: {target}\n", 1)
+        assert f"deploy_target: {target}" in text
+        (project / "mkdocs.yml").write_text(text, encoding="utf-8")
+    return project
+
+
+def test_print_target_is_what_publish_yml_reads(tmp_path):
+    """The build job's output chooses GitHub Pages (empty) or the deploy-host job."""
+    done = run_deploy(configured(tmp_path / "a", None), {}, "deploy", "--print-target")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "deploy-target=\n", "")
+    target = "sftp://deploy@web.contoh.go.id/var/www/dprd"
+    done = run_deploy(configured(tmp_path / "b", target), {}, "deploy", "--print-target")
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"deploy-target={target}\n", "")
+
+
+def test_deploy_without_a_target_says_where_to_name_one(tmp_path):
+    done = run_deploy(configured(tmp_path, None), {}, "deploy")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == ("Galat penggunaan: Tujuan deploy belum ada: tulis TARGET (misalnya `portal deploy "
+                           "sftp://deploy@web.contoh.go.id/var/www/dprd`) atau isi `extra.portal.deploy_target` "
+                           "di mkdocs.yml.\n")
+
+
+def test_a_configured_target_is_used_and_a_password_in_it_refused(tmp_path, sample_sites):
+    www = tmp_path / "www"
+    project = configured(tmp_path, str(www))
+    done = run_deploy(project, {}, "deploy", "--site-dir", str(sample_sites.old))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Build ") and f" tayang di {www}.\n" in done.stdout
+    assert (www / "current" / "build.json").is_file()
+
+    leaky = configured(tmp_path / "bocor", "sftp://deploy:rahasia@web.contoh.go.id/var/www/dprd")
+    done = run_deploy(leaky, {}, "deploy", "--print-target")
+    assert done.returncode == 1 and "rahasia" not in done.stdout + done.stderr
+    assert done.stderr == ("Galat: mkdocs.yml tidak valid:\n  - `extra.portal.deploy_target` harus satu alamat tanpa "
+                           "spasi dan tanpa kata sandi, misalnya `sftp://deploy@web.contoh.go.id/var/www/dprd` (kata "
+                           "sandi dan kunci hanya di secret)\n")
