@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from pipeline.check.agenda import check_agenda
 from pipeline.check.captions import caption_findings
+from pipeline.check.council import check_council
 from pipeline.check.safety import bound_findings, html_findings, too_many_angles
 from pipeline.config import PLATFORMS, Config, Limits
 from pipeline.content import schema, sop
@@ -66,6 +68,8 @@ class Report:
     pages: list[Page] = field(default_factory=list)
     # Per item (its ``rel``), the photo files whose file rules found an error.
     broken_photos: dict[str, set[str]] = field(default_factory=dict)
+    # What was checked, whole: the agenda, the council and the rest besides items and pages.
+    content: Content | None = None
 
     def publishable_photos(self, item: Item) -> list[Photo]:
         """``item``'s photos that no error stops from being published."""
@@ -121,7 +125,10 @@ def check_content(config: Config, content: Content, today: dt.date | None = None
         if scope.covers(page.source):
             report.pages.append(page)
             report.problems.extend(check_page(page, config.limits))
+    report.problems.extend(check_agenda(config, content, today))
+    report.problems.extend(check_council(config, content, today))
     inspect.save(partial=bool(scope.roots))
+    report.content = content
     report.problems.sort()
     return report
 

@@ -10,8 +10,10 @@ keys, deep nesting and oversized blocks. Every key keeps its line in the
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import yaml
 import yaml.reader
@@ -251,3 +253,13 @@ def _size(n: int) -> str:
     if n >= 1024 * 1024:
         return f"{n / (1024 * 1024):.1f} MB"
     return f"{n / 1024:.0f} KB"
+
+
+def read_file(path: Path, *, require_front_matter: bool = True) -> tuple[Document | None, list[Issue]]:
+    """Read the file at ``path`` (never through a symlink, never more than the size limit) as a document."""
+    # O_NOFOLLOW: refuse a link swapped in after discovery.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        data = handle.read(MAX_FILE_BYTES + 1)  # never slurp a huge file
+    return read_document(data, size=size, require_front_matter=require_front_matter)

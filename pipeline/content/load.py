@@ -30,7 +30,9 @@ from typing import Any
 
 from pipeline.config import Config
 from pipeline.content import schema
-from pipeline.content.frontmatter import MAX_FILE_BYTES, read_document
+from pipeline.content.agenda import Sitting, load_agenda
+from pipeline.content.council import Council, load_council
+from pipeline.content.frontmatter import read_file
 from pipeline.content.model import ERROR, Item, Page, Photo, Problem
 from pipeline.errors import UsageError
 
@@ -67,6 +69,9 @@ class Content:
     nested: dict[Path, list[str]] = field(default_factory=dict)
     # What was read: items and pages outside it are listed, not read.
     scope: Scope = field(default_factory=Scope)
+    # The agenda of sittings (content/agenda/) and the council (content/anggota/).
+    agenda: list[Sitting] = field(default_factory=list)
+    council: Council = field(default_factory=Council)
 
 
 def load(config: Config, paths: Iterable[str | Path] = ()) -> Content:
@@ -92,6 +97,8 @@ def load(config: Config, paths: Iterable[str | Path] = ()) -> Content:
                 title = page.doc.meta.get("title")
                 title = title if isinstance(title, str) and title.strip() else first_heading(page.doc.body)
                 page.title = (title or "").strip()
+    content.agenda = load_agenda(config, content.scope.covers, content.problems)
+    content.council = load_council(config, content.scope.covers, content.problems)
     content.problems = [p for p in content.problems if content.scope.covers(config.root / p.file)]
     return content
 
@@ -259,9 +266,4 @@ def read_page(page: Page) -> list[Problem]:
 
 
 def _read(path: Path, *, require_front_matter: bool):
-    # O_NOFOLLOW: refuse a link swapped in after discovery.
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    with os.fdopen(fd, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        data = handle.read(MAX_FILE_BYTES + 1)  # never slurp a huge file
-    return read_document(data, size=size, require_front_matter=require_front_matter)
+    return read_file(path, require_front_matter=require_front_matter)

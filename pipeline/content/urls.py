@@ -29,6 +29,12 @@ RSS_FEED = "feed.xml"
 JSON_FEED = "feed.json"
 ROBOTS = "robots.txt"
 SITEMAP = "sitemap.xml"
+AGENDA = "agenda/"
+AGENDA_ICS = "agenda.ics"
+COUNCIL = "anggota/"
+BODIES = "alat-kelengkapan/"
+FACTIONS = "fraksi/"
+REGISTER = "register/"
 
 
 class HasSiteUrl(Protocol):
@@ -93,6 +99,36 @@ def tag(name: str) -> str:
 def month(year: int, number: int) -> str:
     """Site path of a monthly archive: ``arsip/<YYYY>/<MM>/``."""
     return f"{ARCHIVE}{year}/{number:02d}/"
+
+
+def sitting(date_text: str, slug: str) -> str:
+    """Site path of one sitting of the agenda: ``agenda/<YYYY-MM-DD>-<slug>/``."""
+    return f"{AGENDA}{date_text}-{slug}/"
+
+
+def member(term: str, slug: str) -> str:
+    """Site path of a council member in a term of office: ``anggota/<term>/<slug>/`` (term ``2024-2029``)."""
+    return f"{COUNCIL}{term}/{slug}/"
+
+
+def term(term: str) -> str:
+    """Site path of the members of one term of office: ``anggota/<term>/``."""
+    return f"{COUNCIL}{term}/"
+
+
+def body(term: str, slug: str) -> str:
+    """Site path of a council body (komisi, Badan Anggaran ...) in a term: ``alat-kelengkapan/<term>/<slug>/``."""
+    return f"{BODIES}{term}/{slug}/"
+
+
+def faction(term: str, slug: str) -> str:
+    """Site path of a faction in a term: ``fraksi/<term>/<slug>/``."""
+    return f"{FACTIONS}{term}/{slug}/"
+
+
+def register_download(extension: str) -> str:
+    """Site path of a download of the public register: ``register/register.<csv|json|xlsx>``."""
+    return f"{REGISTER}register.{extension}"
 
 
 def list_page(path: str, number: int) -> str:

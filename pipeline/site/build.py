@@ -20,7 +20,7 @@ from pipeline.config import Config
 from pipeline.errors import PortalError
 from pipeline.photos import images
 from pipeline.photos.images import Stats
-from pipeline.site import record, zensical
+from pipeline.site import record, sections, zensical
 from pipeline.site.sanitize import check_coverage
 from pipeline.site.stage import MARKER, stage
 
@@ -58,12 +58,14 @@ def build(config: Config, site_dir: Path | None = None, engine: str | None = Non
     site_dir = Path(site_dir) if site_dir else config.root / SITE_DIR
     cache = config.root / CACHE_DIR
     photos = [p.path for item in report.items if not item.draft for p in item.photos]
+    if report.content is not None:
+        photos += sections.photo_paths(report.content)
     processed, stats, failures = images.process(photos, cache, prune=True)
     if failures:  # the check decoded every photo; this is a race with an editor or a disk fault
         raise PortalError("Foto gagal diproses:\n" + "\n".join(f"  - {shown(path)}: {shown(msg)}"
                                                                 for path, msg in failures))
     files, variants = stage(config, report.items, report.pages, None, processed, cache,
-                            marked=engine == "zensical")
+                            marked=engine == "zensical", content=report.content)
     published = _published(config, report.items, variants)
     if engine == "zensical":
         site_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -57,3 +57,31 @@ class Entry:
     caption: str
     photo: WebPhoto | None
     photos: list[WebPhoto]
+
+
+@dataclass
+class AgendaTeaser:
+    """A coming sitting as the home page lists it (``pipeline.site.agenda.upcoming``)."""
+
+    url: str          # site path of the sitting's page
+    title: str
+    date: dt.date
+    date_text: str    # format_date(date)
+    time_text: str    # "09.00–12.00 WIB" in the site's zone
+    place: str
+    body: str         # the body's label: "Rapat Paripurna", "Komisi II" ...
+    status: str       # the status label: "Terjadwal", "Diubah", "Dibatalkan", "Selesai"
+
+
+@dataclass
+class Provenance:
+    """The register's record of one article: who submitted, reviewed and published it, and when.
+
+    ``text`` is the line the article shows ("Diserahkan … · Diperiksa oleh … pada … · Terbit …");
+    ``reviewed_by`` the reviewers' display names and ``last_reviewed`` the ISO time of the last
+    approval, for the JSON-LD ``reviewedBy`` and ``lastReviewed``.
+    """
+
+    text: str
+    reviewed_by: list[str]
+    last_reviewed: str | None

@@ -23,8 +23,10 @@ from pathlib import Path
 from pipeline.check.report import format_report
 from pipeline.check.rules import Report, check
 from pipeline.config import Config
+from pipeline.content.load import Content
 from pipeline.content.model import Item, Page
 from pipeline.photos import images
+from pipeline.site import sections
 from pipeline.site.build import CACHE_DIR, STAGE_DIR
 from pipeline.site.stage import stage
 
@@ -55,6 +57,7 @@ class Preview:
         self.limit = limit
         self.items: dict[Path, Item] = {}
         self.pages: list[Page] = []
+        self.content: Content | None = None  # of the last full check: agenda, council
         self.state: dict[Path, tuple] = {}
         self.edited: set[Path] = set()
 
@@ -69,8 +72,9 @@ class Preview:
         if not first:
             self.edited |= item_folders
         if first or any(f not in item_folders for f in changed):
-            report = check(config)  # layout, pages or the first run: check everything
+            report = check(config)  # layout, pages, agenda, council or the first run: check everything
             self.items = {}
+            self.content = report.content
         else:
             report = check(config, [f for f in item_folders if f.exists()]) if any(
                 f.exists() for f in item_folders) else Report()
@@ -87,10 +91,12 @@ class Preview:
         self.pages = [p for p in report.pages if p.rel not in bad]
         items = self.shown()
         cache = config.root / CACHE_DIR
-        processed, stats, _failures = images.process([p.path for i in items for p in i.photos], cache)
+        photos = [p.path for i in items for p in i.photos]
+        photos += sections.photo_paths(self.content) if self.content is not None else []
+        processed, stats, _failures = images.process(photos, cache)
         if stats.processed:
             print(stats.line(), flush=True)
-        stage(config, items, self.pages, config.root / STAGE_DIR, processed, cache)
+        stage(config, items, self.pages, config.root / STAGE_DIR, processed, cache, content=self.content)
 
 
     def shown(self) -> list[Item]:

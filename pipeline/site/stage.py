@@ -17,6 +17,7 @@ import secrets
 import shutil
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import yaml
@@ -26,10 +27,13 @@ from markupsafe import Markup
 from pipeline.config import Config
 from pipeline.content import urls
 from pipeline.content.model import Item, Page
+
+if TYPE_CHECKING:
+    from pipeline.content.load import Content
 from pipeline.content.urls import relative as relative_url  # noqa: F401 (re-exported: tests and callers use the old name)
 from pipeline.photos.images import Processed
-from pipeline.site import feeds
-from pipeline.site.entries import MONTHS, Entry, WebPhoto, format_date
+from pipeline.site import feeds, sections
+from pipeline.site.entries import MONTHS, AgendaTeaser, Entry, WebPhoto, format_date
 from pipeline.site.sanitize import TEXT_KEYS, body_marks
 
 PER_PAGE = 20  # a phone scrolls 20 teasers easily; half the pages for MkDocs to render
@@ -73,7 +77,8 @@ def web_photos(item: Item, processed: dict[Path, Processed]) -> list[WebPhoto]:
 
 def stage(config: Config, items: list[Item], pages: list[Page], target: Path | None,
           processed: dict[Path, Processed] | None = None, cache_dir: Path | None = None,
-          link_photos: bool = True, marked: bool = False) -> tuple[dict[str, str], dict[str, Path]]:
+          link_photos: bool = True, marked: bool = False,
+          content: Content | None = None) -> tuple[dict[str, str], dict[str, Path]]:
     """Render every generated page; return ``(texts, photo links)``, written into ``target`` if given.
 
     ``texts`` maps relative paths to page texts; ``photo links`` maps the site
@@ -90,6 +95,9 @@ def stage(config: Config, items: list[Item], pages: list[Page], target: Path | N
     ``sanitize.sanitize_site`` cleans), front-matter text escaped (the
     plugin's job on MkDocs), and each article as ``<url>index.md``
     (Zensical resolves relative links in raw HTML against the source file).
+
+    With ``content`` (what was checked, whole) the parts beyond news are
+    staged too: the agenda, the council, the register (``sections``).
     """
     processed = processed or {}
     published = sorted((i for i in items if not i.draft and i.date),
@@ -116,9 +124,13 @@ def stage(config: Config, items: list[Item], pages: list[Page], target: Path | N
             for site_path, cached in photo.files.items():
                 links[site_path] = cache_dir / cached
 
-    files.update(render_lists(config, entries))
+    files.update(render_lists(config, entries, sections.upcoming(config, content)))
     for page in pages:
         files[urls.source(urls.page(page.name))] = render_page(page)
+    if content is not None:
+        section_files, section_links = sections.render(config, content, processed, cache_dir)
+        files.update(section_files)
+        links.update(section_links)
     if marked:
         files = {_article_index(name, published_urls): _mark(text) if name.endswith(".md") else text
                  for name, text in files.items()}
@@ -212,7 +224,10 @@ def render_article(config: Config, entry: Entry, newer: Entry | None = None, old
     # Without a site URL the share links carry the bare site path (no leading slash), as they always did.
     absolute = urls.absolute(config, entry.url) if config.site_url else entry.url
     # The share image as a public URL (urls owns it); the template only prints it.
-    extra = {"image": urls.absolute(config, entry.photo.og), "image_alt": entry.photo.alt} if entry.photo else {}
+    extra: dict = {"image": urls.absolute(config, entry.photo.og), "image_alt": entry.photo.alt} if entry.photo else {}
+    provenance = sections.provenance(config, item)
+    if provenance:  # for the JSON-LD reviewedBy and lastReviewed
+        extra.update(reviewed_by=provenance.reviewed_by, last_reviewed=provenance.last_reviewed)
     head = _front_matter(title=entry.title, description=entry.caption, date=entry.date.isoformat(),
                          category=entry.category, tags=list(meta.get("tags") or []), type="article",
                          location=meta.get("location") or "", **extra)
@@ -227,7 +242,7 @@ def render_article(config: Config, entry: Entry, newer: Entry | None = None, old
         location=meta.get("location"), lead=entry.photo, sizes=SIZES,
         # Markdown, as written: the stage's markers carry a per-process random part (MARKER).
         narrative=Markup(item.doc.body.strip()), photos=entry.photos, tags=meta.get("tags") or [],
-        share=share, newer=newer, older=older, **_helpers(entry.url))
+        share=share, newer=newer, older=older, provenance=provenance, **_helpers(entry.url))
 
 
 def _listing(url: str, title: str, heading: str, entries: list[Entry], description: str, *,
@@ -251,8 +266,8 @@ def _listing(url: str, title: str, heading: str, entries: list[Entry], descripti
     return out
 
 
-def render_lists(config: Config, entries: list[Entry]) -> dict[str, str]:
-    """Home, category, tag and monthly archive pages, each paginated."""
+def render_lists(config: Config, entries: list[Entry], agenda: list[AgendaTeaser] | None = None) -> dict[str, str]:
+    """Home (with the coming sittings of ``agenda``), category, tag and monthly archive pages, each paginated."""
     files = _listing(urls.HOME, "Beranda", "Berita Terbaru", entries[:HOME_ITEMS],
                      f"Berita terbaru {config.site_name}", more=urls.ARCHIVE if entries else None, per_page=HOME_ITEMS)
 
