@@ -26,6 +26,7 @@ ENGINES = ("mkdocs", "zensical")
 X_LINKS = ("post", "reply", "none")
 _DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")  # a GitHub login
 
 
 @dataclass
@@ -82,6 +83,18 @@ class Config:
     # Where publish.yml deploys the site (`portal deploy TARGET`): empty for GitHub Pages. In the
     # repository, not a repository variable, so moving the site to another host is reviewed like content.
     deploy_target: str = ""
+    # The council's bodies (alat kelengkapan) by slug: what an agenda sitting and a member's seat name.
+    bodies: dict[str, str] = field(default_factory=dict)
+    # GitHub logins shown as "Nama — Jabatan" on the register and articles (public officials in office).
+    people: dict[str, str] = field(default_factory=dict)
+    # The institution on every page (name, short name, emblem, address, contacts, hours, social accounts)
+    # and the home page's quick links: read by _load_identity.
+    identity: dict[str, Any] = field(default_factory=dict)
+    quick_links: list[tuple[str, str]] = field(default_factory=list)
+
+    def person(self, login: str) -> str:
+        """How the register names the GitHub user ``login``: the mapped "Nama — Jabatan", else the login."""
+        return self.people.get(login, login)
 
     @property
     def content(self) -> Path:
@@ -142,7 +155,7 @@ def load_config(root: Path | str = ".") -> Config:
     config.site_url = str(data.get("site_url") or "")
 
     known = {"content_dir", "timezone", "categories", "social_default", "limits", "engine", "link_domains", "x_link",
-             "publish", "deploy_target"}
+             "publish", "deploy_target", "bodies", "people", "identity", "quick_links"}
     for key in portal:
         if key not in known:
             problems.append(f"kunci `extra.portal.{key}` tidak dikenal (yang dikenal: {', '.join(sorted(known))})")
@@ -188,6 +201,8 @@ def load_config(root: Path | str = ".") -> Config:
         config.engine = engine
 
     problems.extend(_load_review_settings(portal, config))
+    problems.extend(_load_names(portal, config))
+    problems.extend(_load_identity(portal, config))
 
     target = portal.get("deploy_target", "")
     if not isinstance(target, str) or any(c.isspace() for c in target) or _has_password(target):
@@ -259,6 +274,37 @@ def _load_review_settings(portal: dict, config: Config) -> list[str]:
     else:
         config.x_link = x_link
     return problems
+
+
+def _load_names(portal: dict, config: Config) -> list[str]:
+    """Read ``bodies`` (slug: name) and ``people`` (login: "Nama — Jabatan") into ``config``."""
+    problems = []
+    bodies = portal.get("bodies", {})
+    if not isinstance(bodies, dict) or not all(isinstance(s, str) and _SLUG.match(s) and isinstance(n, str)
+                                               and n.strip() for s, n in bodies.items()):
+        problems.append("`extra.portal.bodies` harus berisi pasangan `slug: Nama Alat Kelengkapan`, misalnya "
+                        "`komisi-i: Komisi I`")
+    else:
+        config.bodies = {slug: name.strip() for slug, name in bodies.items()}
+    people = portal.get("people", {})
+    if not isinstance(people, dict) or not all(isinstance(login, str) and _LOGIN.match(login) and isinstance(name, str)
+                                               and name.strip() for login, name in people.items()):
+        problems.append("`extra.portal.people` harus berisi pasangan `login-github: \"Nama — Jabatan\"`")
+    else:
+        config.people = {login: name.strip() for login, name in people.items()}
+    return problems
+
+
+def _load_identity(portal: dict, config: Config) -> list[str]:
+    """Read ``identity`` and ``quick_links`` into ``config``; return the problems found."""
+    identity = portal.get("identity", {})
+    if isinstance(identity, dict):
+        config.identity = identity
+    links = portal.get("quick_links", [])
+    if isinstance(links, list):
+        config.quick_links = [(str(link.get("label")), str(link.get("url"))) for link in links
+                              if isinstance(link, dict)]
+    return []
 
 
 def _has_password(target: str) -> bool:
