@@ -21,6 +21,7 @@ from typing import Any
 from pipeline.check.agenda import check_agenda
 from pipeline.check.captions import caption_findings
 from pipeline.check.council import check_council
+from pipeline.check.documents import check_documents
 from pipeline.check.safety import bound_findings, html_findings, too_many_angles
 from pipeline.config import PLATFORMS, Config, Limits
 from pipeline.content import schema, sop
@@ -127,6 +128,7 @@ def check_content(config: Config, content: Content, today: dt.date | None = None
             report.problems.extend(check_page(page, config.limits))
     report.problems.extend(check_agenda(config, content, today))
     report.problems.extend(check_council(config, content, today))
+    report.problems.extend(check_documents(config, content, today))
     inspect.save(partial=bool(scope.roots))
     report.content = content
     report.problems.sort()

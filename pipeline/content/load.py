@@ -32,6 +32,7 @@ from pipeline.config import Config
 from pipeline.content import schema
 from pipeline.content.agenda import Sitting, load_agenda
 from pipeline.content.council import Council, load_council
+from pipeline.content.documents import Documents, load_documents
 from pipeline.content.frontmatter import read_file
 from pipeline.content.model import ERROR, Item, Page, Photo, Problem
 from pipeline.errors import UsageError
@@ -72,6 +73,8 @@ class Content:
     # The agenda of sittings (content/agenda/) and the council (content/anggota/).
     agenda: list[Sitting] = field(default_factory=list)
     council: Council = field(default_factory=Council)
+    # Public information documents (content/informasi/) and legal products (content/jdih/).
+    documents: Documents = field(default_factory=Documents)
 
 
 def load(config: Config, paths: Iterable[str | Path] = ()) -> Content:
@@ -99,6 +102,7 @@ def load(config: Config, paths: Iterable[str | Path] = ()) -> Content:
                 page.title = (title or "").strip()
     content.agenda = load_agenda(config, content.scope.covers, content.problems)
     content.council = load_council(config, content.scope.covers, content.problems)
+    content.documents = load_documents(config, content.scope.covers, content.problems)
     content.problems = [p for p in content.problems if content.scope.covers(config.root / p.file)]
     return content
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from pipeline.config import Config
 from pipeline.content.model import Item
 from pipeline.photos.images import Processed
-from pipeline.site import agenda, council, register_page
+from pipeline.site import agenda, council, documents, register_page
 from pipeline.site.entries import AgendaTeaser, Provenance
 
 if TYPE_CHECKING:
@@ -36,6 +36,9 @@ def render(config: Config, content: Content, processed: dict[Path, Processed],
     files.update(council_files)
     links.update(council_links)
     files.update(register_page.render(config))
+    document_files, document_links = documents.render(config, content)
+    files.update(document_files)
+    links.update(document_links)
     return files, links
 
 
