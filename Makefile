@@ -18,7 +18,11 @@ PIP_PROJECT = $(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 
 .PHONY: build test lint serve check clean lock
 
+# The register page reads .portal/register.json: made from git history (and the
+# portal-ledger branch when the clone has it) before the build. A copy without
+# git history still builds; its register page says it has no rows.
 build: $(VENV)/.installed
+	-$(BIN)/portal register --format json --output .portal/register.json
 	$(BIN)/portal build
 
 test: lint $(AXE)

@@ -1,10 +1,10 @@
-"""Bytes a phone downloads to open an article with 8 photos, before and after scrolling.
+"""Bytes a phone downloads to open the home page and an article with 8 photos, before and after scrolling.
 
     python benchmarks/page_weight.py [--dpr 1] [--no-gzip] [--top 10]
 
 Builds a copy of the sample site plus one generated item with 8 photos
 (copies of sample photos, PORTAL_TODAY=2026-11-21), serves it on 127.0.0.1
-and opens that article in Debian's Chromium (/usr/bin/chromium, or
+and opens the home page and that article in Debian's Chromium (/usr/bin/chromium, or
 $CHROMIUM) at 412x915 through Playwright. Every response of the page and its
 workers is counted with the bytes that crossed the wire, headers included,
 as the local server wrote them (Chromium's own count, CDP
@@ -19,7 +19,8 @@ host does (GitHub Pages, nginx, Apache): "transfers" is what crosses the
 wire, so the gzip, DPR-1 run is the one the target applies to. A run
 without compression (``--no-gzip`` judges it instead) and a --dpr 2.625 run
 (a real phone's density, which makes the srcset pick bigger photos) are
-printed after it for context. 1 KB = 1000 bytes. Target (issue 5): <= 250 KB before scrolling.
+printed after it for context. 1 KB = 1000 bytes. Target (issues 5 and 18): <= 250 KB before scrolling,
+for each of the two pages.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def report(label: str, rows: list[tuple[int, str, str]], top: int, judge: bool) 
     return total
 
 
-def measure(browser, site: Path, dpr: float, gzip_text: bool, top: int, judge: bool) -> None:
+def measure(browser, site: Path, dpr: float, gzip_text: bool, top: int, judge: bool, path: str = ARTICLE) -> None:
     log: list[tuple[str, int]] = []
     with serve(site, gzip_text=gzip_text, log=log) as base:
         context = browser.new_context(viewport=PHONE, device_scale_factor=dpr, locale="id-ID")
@@ -105,7 +106,7 @@ def measure(browser, site: Path, dpr: float, gzip_text: bool, top: int, judge: b
         context.on("request", lambda r: kinds.setdefault(r.url.removeprefix(base.rstrip("/")), r.resource_type))
         context.on("requestfailed", lambda r: failed.append(r.url))
         page = context.new_page()
-        response = page.goto(base + ARTICLE, wait_until="networkidle")
+        response = page.goto(base + path, wait_until="networkidle")
         assert response and response.status == 200, response and response.status
         page.wait_for_timeout(500)  # late work (the search worker) settles
         page.wait_for_load_state("networkidle")
@@ -113,7 +114,7 @@ def measure(browser, site: Path, dpr: float, gzip_text: bool, top: int, judge: b
         def rows():
             return [(size, kinds.get(path, "?"), path) for path, size in list(log)]
 
-        setup = f"412x915, DPR {dpr:g}, {'gzip' if gzip_text else 'no compression'}"
+        setup = f"/{path}, 412x915, DPR {dpr:g}, {'gzip' if gzip_text else 'no compression'}"
         before = rows()
         report(f"before scrolling ({setup})", before, top, judge)
         broken = scroll_to_bottom(page)
@@ -157,12 +158,14 @@ def main() -> int:
               f"HTML {kb(len(html.encode())).strip()})")
         with sync_playwright() as playwright:
             browser = launch(playwright)
-            measure(browser, site, args.dpr, args.gzip, args.top, judge=True)
-            print()
-            print("for context:")
-            measure(browser, site, args.dpr, not args.gzip, 0, judge=False)
-            if args.dpr == 1.0:
-                measure(browser, site, 2.625, args.gzip, 0, judge=False)
+            for path in (ARTICLE, ""):  # the article, then the home page
+                measure(browser, site, args.dpr, args.gzip, args.top, judge=True, path=path)
+                print()
+                print("for context:")
+                measure(browser, site, args.dpr, not args.gzip, 0, judge=False, path=path)
+                if args.dpr == 1.0:
+                    measure(browser, site, 2.625, args.gzip, 0, judge=False, path=path)
+                print()
             browser.close()
     return 0
 

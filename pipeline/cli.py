@@ -121,10 +121,16 @@ def cmd_new(args) -> int:
     """Buat folder berita baru dari templat, lalu tampilkan langkah berikutnya.
 
     Contoh: portal new "Rapat Paripurna Penetapan APBD 2027" --date 2026-11-20 --category paripurna
+            portal new "Rapat Paripurna Penetapan Propemperda 2027" --agenda --date 2026-12-15 --body paripurna
+            portal new "Laporan Layanan Informasi Publik 2026" --informasi
     """
     from pipeline.content.scaffold import new_item
 
     config = _config()
+    if args.agenda:
+        return _new_sitting(config, args)
+    if args.informasi:
+        return _new_document(config, args)
     path = new_item(config, args.title, args.date, args.category)
     folder = path.parent.relative_to(config.root).as_posix()
     print(f"Berita baru dibuat: {folder}/index.md\n"
@@ -134,6 +140,71 @@ def cmd_new(args) -> int:
           "  3. Ganti teks contoh: caption (paling banyak 200 karakter) dan narasi berita\n"
           f"  4. Periksa hasilnya: portal check {folder}\n"
           "  5. Ajukan pull request agar ditinjau Kabag dan PPID")
+    return 0
+
+
+def cmd_clean_photos(args) -> int:
+    """Hapus posisi GPS, nama pemilik dan nomor seri kamera/lensa dari foto asli, tanpa mengubah gambarnya.
+
+    Foto diubah di tempat (tanpa dikompres ulang); foto tanpa data itu tidak disentuh.
+    Contoh: portal clean-photos
+            portal clean-photos content/berita/2026/2026-11-20-rapat-paripurna-penetapan-apbd-2027
+    """
+    from pipeline.photos import metadata
+
+    config = _config()
+    paths = [Path(p) for p in args.paths] or [config.content]
+    for path in paths:
+        if not path.exists():
+            raise PortalError(f"{path} tidak ditemukan. Tulis path foto atau folder berita, misalnya "
+                              "content/berita/2026/2026-11-20-rapat-paripurna.")
+    photos = metadata.photo_files(paths)
+    cleaned = failed = 0
+    for photo in photos:
+        name = photo.resolve().relative_to(config.root).as_posix() if photo.resolve().is_relative_to(config.root) \
+            else str(photo)
+        try:
+            removed = metadata.clean(photo)
+        except (metadata.MetadataError, OSError) as exc:
+            failed += 1
+            reason = exc if isinstance(exc, metadata.MetadataError) else exc.strerror
+            print(f"Galat: {name}: tidak dapat dibersihkan ({reason}); berkas tidak diubah. Ekspor ulang foto "
+                  "aslinya dari kamera/ponsel, lalu jalankan perintah ini lagi.", file=sys.stderr)
+            continue
+        if removed:
+            cleaned += 1
+            print(f"{name}: {metadata.describe(removed)} dihapus")
+    print(f"{len(photos)} foto diperiksa, {cleaned} dibersihkan, {failed} gagal.")
+    return 1 if failed else 0
+
+
+def _new_document(config, args) -> int:
+    """``portal new --informasi``: a public information document (``content/informasi/<slug>/index.md``)."""
+    from pipeline.content.scaffold import new_document
+
+    path = new_document(config, args.title, args.date)
+    folder = path.parent.relative_to(config.root).as_posix()
+    print(f"Dokumen informasi publik dibuat: {folder}/index.md\n"
+          "Langkah berikutnya:\n"
+          f"  1. Salin berkas dokumennya (PDF; data sebagai XLSX atau CSV) ke folder {folder}/\n"
+          "  2. Daftarkan setiap berkas di `files:` (file, title) dan isi ringkasan, kategori `kip`, unit dan "
+          "penanggung jawab\n"
+          f"  3. Periksa hasilnya: portal check {folder}\n"
+          "  4. Ajukan pull request agar ditinjau PPID")
+    return 0
+
+
+def _new_sitting(config, args) -> int:
+    """``portal new --agenda``: a sitting of the agenda (``content/agenda/<YYYY>/<date>-<slug>.md``)."""
+    from pipeline.content.agenda import new_sitting
+
+    path = new_sitting(config, args.title, args.date or config.today(), args.body).relative_to(config.root).as_posix()
+    print(f"Agenda rapat dibuat: {path}\n"
+          "Langkah berikutnya:\n"
+          "  1. Isi `place` (tempat rapat), periksa jam `start`/`end`, `body` dan `public`\n"
+          "  2. Tulis acara rapat di bawah front-matter\n"
+          f"  3. Periksa hasilnya: portal check {path}\n"
+          "  4. Ajukan pull request")
     return 0
 
 
@@ -325,6 +396,52 @@ def cmd_rollback(args) -> int:
     return 0
 
 
+def cmd_register(args) -> int:
+    """Register dokumentasi dan konten: tiap berita dari pengajuan, pemeriksaan, terbit, sampai unggahan.
+
+    Tanpa SUBPERINTAH: cetak register (bawaan Markdown) dari catatan register di
+    cabang portal-ledger, riwayat git, daftar publikasi dan konten. Tanpa
+    GITHUB_TOKEN dan tanpa cabang portal-ledger register tetap dibuat dari git;
+    kolom yang tidak dapat diisi disebut di stderr.
+
+    capture --sha SHA  catat pull request yang menggabungkan commit SHA (setelah
+                       deploy), ulasan pemeriksanya, dan pull request yang ditolak.
+    backfill           catat berita lama dari riwayat git (dan GitHub bila ada token).
+
+    Contoh: portal register --format csv --output register.csv
+            portal register --format json --output .portal/register.json --since 2026-01-01
+            portal register capture --sha 1a2b3c4
+    """
+    import os
+
+    from pipeline.register import capture, github
+    from pipeline.register.records import Register, open_store
+    from pipeline.register.report import content_items, empty_note, gather, render, write
+    from pipeline.register.rows import document
+
+    config = _config()
+    if args.action:
+        if args.action == "capture" and not args.sha:
+            raise UsageError("`portal register capture` memerlukan --sha SHA (commit yang baru tayang).")
+        client = github.from_env(os.environ)
+        if client is None:
+            print("GITHUB_TOKEN atau GITHUB_REPOSITORY tidak ada: hanya riwayat git yang dicatat (tanpa ulasan "
+                  "pemeriksa dan tanpa pull request yang ditolak).", file=sys.stderr)
+        _, ids = content_items(config)
+        register = Register(open_store(config.root, args.register, dict(os.environ)))
+        if args.action == "capture":
+            added = capture.capture(config.root, args.sha, client, register, ids)
+        else:
+            added = capture.backfill(config.root, client, register, ids)
+        print(f"Register: {added} catatan baru.")
+        return 0
+    sources = gather(config, os.environ, args.register, args.ledger)
+    if sources.empty:
+        print(empty_note(sources.empty), file=sys.stderr)
+    write(args.output, render(config, document(config, sources, args.since), args.format), sys.stdout)
+    return 0
+
+
 def _positive(value: str) -> float:
     try:
         number = float(value)
@@ -376,6 +493,15 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("title", metavar="JUDUL", help="judul kegiatan, 10–120 karakter")
     p.add_argument("--date", type=_date, help="tanggal kegiatan YYYY-MM-DD (bawaan: hari ini di zona waktu situs)")
     p.add_argument("--category", help="slug kategori dari mkdocs.yml")
+    p.add_argument("--agenda", action="store_true",
+                   help="buat agenda rapat (content/agenda/) alih-alih berita; --date = tanggal rapat")
+    p.add_argument("--body", help="dengan --agenda: slug alat kelengkapan dari mkdocs.yml (bawaan: paripurna)")
+    p.add_argument("--informasi", action="store_true",
+                   help="buat dokumen informasi publik (content/informasi/<slug>/) alih-alih berita; "
+                        "--date = tanggal pembuatan dokumen")
+
+    p = add("clean-photos", cmd_clean_photos)
+    p.add_argument("paths", nargs="*", metavar="PATH", help="foto atau folder (bawaan: semua foto di content/)")
 
     p = add("build", cmd_build)
     p.add_argument("--site-dir", type=Path, default=None, help="folder hasil (bawaan: site/)")
@@ -398,6 +524,18 @@ def make_parser() -> argparse.ArgumentParser:
                    help="dengan --new-ledger: hanya berita dengan hari H sejak tanggal ini yang diunggah")
     p.add_argument("--pending", action="store_true",
                    help="cetak pending=N: jumlah unggahan yang menunggu (untuk alur kerja terjadwal); tidak mengirim")
+
+    p = add("register", cmd_register)
+    p.add_argument("action", nargs="?", choices=("capture", "backfill"), metavar="SUBPERINTAH",
+                   help="capture (setelah deploy) atau backfill (riwayat lama); tanpa ini: cetak register")
+    p.add_argument("--sha", metavar="SHA", help="dengan capture: commit yang baru tayang")
+    p.add_argument("--format", choices=("md", "csv", "json", "xlsx"), default="md", help="bawaan: md")
+    p.add_argument("--output", type=Path, metavar="BERKAS", help="tulis ke BERKAS (bawaan: layar)")
+    p.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="hanya kegiatan sejak tanggal ini")
+    p.add_argument("--register", type=Path, metavar="PATH",
+                   help="catatan register di berkas lokal ini (bawaan: cabang git portal-ledger)")
+    p.add_argument("--ledger", type=Path, metavar="PATH",
+                   help="daftar publikasi di berkas lokal ini (bawaan: cabang git portal-ledger)")
 
     p = add("serve", cmd_serve)
     p.add_argument("--host", default="127.0.0.1")

@@ -43,6 +43,8 @@ class Limits:
 
     narrative_bytes: int = 64 * 1024
     line_chars: int = 2000
+    # A public document's file (PDF, XLSX, CSV): 20 MB holds a scanned 100-page Perda at 200 dpi.
+    document_bytes: int = 20 * 1024 * 1024
 
 
 @dataclass
@@ -91,6 +93,8 @@ class Config:
     # and the home page's quick links: read by _load_identity.
     identity: dict[str, Any] = field(default_factory=dict)
     quick_links: list[tuple[str, str]] = field(default_factory=list)
+    # What the Daftar Informasi Publik says of every news item (owner, responsible, place, form, retention).
+    dip_defaults: dict[str, str] = field(default_factory=dict)
 
     def person(self, login: str) -> str:
         """How the register names the GitHub user ``login``: the mapped "Nama — Jabatan", else the login."""
@@ -155,7 +159,7 @@ def load_config(root: Path | str = ".") -> Config:
     config.site_url = str(data.get("site_url") or "")
 
     known = {"content_dir", "timezone", "categories", "social_default", "limits", "engine", "link_domains", "x_link",
-             "publish", "deploy_target", "bodies", "people", "identity", "quick_links"}
+             "publish", "deploy_target", "bodies", "people", "identity", "quick_links", "dip_defaults"}
     for key in portal:
         if key not in known:
             problems.append(f"kunci `extra.portal.{key}` tidak dikenal (yang dikenal: {', '.join(sorted(known))})")
@@ -203,6 +207,7 @@ def load_config(root: Path | str = ".") -> Config:
     problems.extend(_load_review_settings(portal, config))
     problems.extend(_load_names(portal, config))
     problems.extend(_load_identity(portal, config))
+    problems.extend(_load_dip_defaults(portal.get("dip_defaults"), config))
 
     target = portal.get("deploy_target", "")
     if not isinstance(target, str) or any(c.isspace() for c in target) or _has_password(target):
@@ -223,7 +228,7 @@ def _load_limits(data: Any, limits: Limits) -> list[str]:
     if not isinstance(data, dict):
         return ["`extra.portal.limits` harus berisi pasangan `nama: angka`, misalnya `narrative_bytes: 65536`"]
     problems = []
-    known = {name: getattr(limits, name) for name in ("narrative_bytes", "line_chars")}
+    known = {name: getattr(limits, name) for name in ("narrative_bytes", "line_chars", "document_bytes")}
     for key, value in data.items():
         if key not in known:
             problems.append(f"kunci `extra.portal.limits.{key}` tidak dikenal (yang dikenal: {', '.join(known)})")
@@ -232,6 +237,21 @@ def _load_limits(data: Any, limits: Limits) -> list[str]:
         else:
             setattr(limits, key, value)
     return problems
+
+
+DIP_DEFAULT_KEYS = ("owner", "responsible", "place", "form", "retention")
+
+
+def _load_dip_defaults(data: Any, config: Config) -> list[str]:
+    """Read ``extra.portal.dip_defaults`` (what the DIP says of news items) into ``config``."""
+    if data is None:
+        return []
+    if not isinstance(data, dict) or not all(key in DIP_DEFAULT_KEYS and isinstance(value, str) and value.strip()
+                                             for key, value in data.items()):
+        return [f"`extra.portal.dip_defaults` harus berisi pasangan `kunci: teks` dengan kunci dari: "
+                f"{', '.join(DIP_DEFAULT_KEYS)}, misalnya `owner: Bagian Humas Sekretariat DPRD`"]
+    config.dip_defaults = {key: value.strip() for key, value in data.items()}
+    return []
 
 
 def _load_publishing(data: Any, publishing: Publishing) -> list[str]:
@@ -295,16 +315,179 @@ def _load_names(portal: dict, config: Config) -> list[str]:
     return problems
 
 
+IDENTITY_KEYS = ("name", "short_name", "emblem", "address", "phone", "email", "hours", "social")
+EMBLEM_TYPES = {".svg": "SVG", ".png": "PNG"}
+OG_SIZE = (1200, 630)  # the default share image beside the emblem: <emblem>-og.png
+SHORT_NAME_MAX = 24  # what fits beside the logo and two buttons on a 360 px phone
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,63}$")
+_PHONE = re.compile(r"^\+?[0-9 ().-]{6,24}$")
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
 def _load_identity(portal: dict, config: Config) -> list[str]:
-    """Read ``identity`` and ``quick_links`` into ``config``; return the problems found."""
-    identity = portal.get("identity", {})
-    if isinstance(identity, dict):
-        config.identity = identity
-    links = portal.get("quick_links", [])
-    if isinstance(links, list):
-        config.quick_links = [(str(link.get("label")), str(link.get("url"))) for link in links
-                              if isinstance(link, dict)]
-    return []
+    """Read ``identity`` (the institution on every page) and ``quick_links`` into ``config``.
+
+    Every text here reaches every page of the site (header, footer, JSON-LD), so each key is checked
+    for its shape; the emblem also for its file under the theme folder (``overrides/``).
+    """
+    problems: list[str] = []
+    identity = portal.get("identity")
+    if identity is not None:
+        if not isinstance(identity, dict):
+            problems.append("`extra.portal.identity` harus berisi pasangan `kunci: nilai`, misalnya "
+                            "`name: Sekretariat DPRD Kabupaten Contoh`")
+        else:
+            found = _identity_problems(identity, config)
+            problems.extend(found)
+            if not found:
+                config.identity = {key: value for key, value in identity.items()}
+    problems.extend(_load_quick_links(portal.get("quick_links"), config))
+    return problems
+
+
+def _identity_problems(identity: dict, config: Config) -> list[str]:
+    """Every problem of ``extra.portal.identity`` (unknown key, missing name, emblem, contacts)."""
+    key = "`extra.portal.identity"
+    problems = [f"kunci {key}.{name}` tidak dikenal (yang dikenal: {', '.join(IDENTITY_KEYS)})"
+                for name in identity if name not in IDENTITY_KEYS]
+    for name in ("name", "short_name", "address", "phone"):
+        value = identity.get(name)
+        if (value is not None or name == "name") and (not isinstance(value, str) or not value.strip()):
+            problems.append(f"{key}.{name}` harus teks yang tidak kosong, misalnya "
+                            f"`{name}: {_IDENTITY_EXAMPLES[name]}`")
+    short = identity.get("short_name")
+    if isinstance(short, str) and len(short.strip()) > SHORT_NAME_MAX:
+        problems.append(f"{key}.short_name` paling banyak {SHORT_NAME_MAX} karakter agar terbaca di layar ponsel "
+                        f"360 px (sekarang {len(short.strip())}), misalnya `short_name: DPRD Kab. Contoh`")
+    phone = identity.get("phone")
+    if isinstance(phone, str) and phone.strip() and not _PHONE.match(phone.strip()):
+        problems.append(f"{key}.phone` bukan nomor telepon: `{phone}`; tulis angka saja, misalnya "
+                        "`phone: (0511) 123456`")
+    email = identity.get("email")
+    if email is not None and not (isinstance(email, str) and _EMAIL.match(email)):
+        problems.append(f"{key}.email` bukan alamat e-mail: `{email}`; misalnya `email: setwan@dprd.contoh.go.id`")
+    hours = identity.get("hours")
+    if hours is not None and not _texts(hours):
+        problems.append(f"{key}.hours` harus teks atau daftar teks, misalnya "
+                        "`hours: [\"Senin–Kamis 08.00–15.30 WIB\", \"Jumat 08.00–11.00 WIB\"]`")
+    social = identity.get("social")
+    if social is not None:
+        if not isinstance(social, dict):
+            problems.append(f"{key}.social` harus berisi pasangan `platform: URL`, misalnya "
+                            "`instagram: https://www.instagram.com/dprdcontoh`")
+        else:
+            problems.extend(f"{key}.social.{platform}` harus alamat https:// yang lengkap, misalnya "
+                            f"`https://www.instagram.com/dprdcontoh`; sekarang `{url}`"
+                            for platform, url in social.items() if not _https_url(url))
+    if identity.get("emblem") is not None:
+        problems.extend(_emblem_problems(identity["emblem"], config))
+    return problems
+
+
+_IDENTITY_EXAMPLES = {"name": "Sekretariat DPRD Kabupaten Contoh", "short_name": "DPRD Kab. Contoh",
+                      "address": "Jl. Contoh No. 1, Kabupaten Contoh", "phone": "(0511) 123456"}
+
+
+def _texts(value: Any) -> bool:
+    """True for a non-empty text or a non-empty list of non-empty texts (service hours, one line per day)."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    return isinstance(value, list) and bool(value) and all(isinstance(line, str) and line.strip() for line in value)
+
+
+def _https_url(value: Any) -> bool:
+    """True for a whole ``https://host/...`` URL without spaces (a link every visitor may follow)."""
+    if not isinstance(value, str) or any(c.isspace() for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme == "https" and _DOMAIN.match(parts.hostname or "") is not None
+
+
+def _emblem_problems(emblem: Any, config: Config) -> list[str]:
+    """The emblem: an SVG or PNG under the theme folder, with its 1200x630 share image beside it."""
+    key = "`extra.portal.identity.emblem`"
+    theme: dict = config.mkdocs["theme"] if isinstance(config.mkdocs.get("theme"), dict) else {}
+    custom = config.root / str(theme.get("custom_dir") or "overrides")
+    if not isinstance(emblem, str) or not emblem or emblem.startswith("/") or ".." in Path(emblem).parts \
+            or "://" in emblem:
+        return [f"{key} harus path berkas di dalam folder `{custom.name}/`, misalnya `emblem: assets/lambang.svg`"]
+    suffix = Path(emblem).suffix
+    if suffix not in EMBLEM_TYPES:
+        return [f"{key}: `{emblem}` bukan SVG atau PNG; simpan lambang sebagai `.svg` atau `.png`"]
+    problems = []
+    logo = theme.get("logo")
+    if logo is not None and logo != emblem:
+        problems.append(f"`theme.logo` (`{logo}`) harus sama dengan {key} (`{emblem}`): satu lambang di kepala "
+                        "halaman, ikon situs dan gambar berbagi")
+    # A project without any theme file (a bare test or a fresh copy) builds with the stock theme,
+    # which draws no emblem: only a theme folder that holds files must hold the emblem too.
+    if not custom.is_dir() or not any(custom.iterdir()):
+        return problems
+    path = custom / emblem
+    og = path.with_name(f"{path.stem}-og.png")
+    if not path.is_file():
+        return problems + [f"{key}: berkas `{custom.name}/{emblem}` tidak ada; simpan lambang di sana atau "
+                           "perbaiki path-nya"]
+    with path.open("rb") as handle:
+        head = handle.read(512)
+    if (suffix == ".png") != head.startswith(_PNG_MAGIC) or (suffix == ".svg" and b"<svg" not in head):
+        problems.append(f"{key}: isi `{custom.name}/{emblem}` bukan {EMBLEM_TYPES[suffix]} yang sah; simpan "
+                        f"ulang lambang sebagai berkas {EMBLEM_TYPES[suffix]}")
+    if _png_size(og) != OG_SIZE:
+        problems.append(f"{key}: gambar berbagi `{custom.name}/{og.relative_to(custom).as_posix()}` (PNG "
+                        f"{OG_SIZE[0]}x{OG_SIZE[1]} piksel, gambar bawaan og:image) tidak ada atau ukurannya "
+                        "salah; buat dari lambang dengan ukuran itu")
+    return problems
+
+
+def _png_size(path: Path) -> tuple[int, int] | None:
+    """Width and height from a PNG's IHDR chunk, or None when ``path`` is no PNG (no decoder needed)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(24)
+    except OSError:
+        return None
+    if not head.startswith(_PNG_MAGIC) or head[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def _load_quick_links(links: Any, config: Config) -> list[str]:
+    """Read ``quick_links`` (``- label: PPID`` / ``url: ppid/``) into ``config.quick_links``."""
+    if links is None:
+        return []
+    example = "`- {label: PPID, url: ppid/}`"
+    if not isinstance(links, list):
+        return [f"`extra.portal.quick_links` harus daftar tautan, misalnya {example}"]
+    problems = []
+    pairs = []
+    for number, link in enumerate(links, start=1):
+        where = f"`extra.portal.quick_links` nomor {number}"
+        if not isinstance(link, dict) or set(link) != {"label", "url"}:
+            problems.append(f"{where} harus berisi tepat `label` dan `url`, misalnya {example}")
+            continue
+        label, url = link["label"], link["url"]
+        if not isinstance(label, str) or not label.strip():
+            problems.append(f"{where}: `label` harus teks yang tidak kosong")
+        elif not (_https_url(url) or _site_path(url)):
+            problems.append(f"{where}: `url` harus path di situs ini (misalnya `ppid/`) atau alamat https:// "
+                            f"yang lengkap; sekarang `{url}`")
+        else:
+            pairs.append((label.strip(), url))
+    if not problems:
+        config.quick_links = pairs
+    return problems
+
+
+def _site_path(value: Any) -> bool:
+    """True for a path inside this site (``ppid/``, ``register/#unduh``): no scheme, host or ``..``."""
+    if not isinstance(value, str) or not value or any(c.isspace() or c == "\\" for c in value):
+        return False
+    parts = urlsplit(value)
+    return not parts.scheme and not parts.netloc and not value.startswith("/") and ".." not in parts.path.split("/")
 
 
 def _has_password(target: str) -> bool:

@@ -243,7 +243,11 @@ SHADOW_LINKS = """() => [...document.querySelectorAll('*')].filter(e => e.shadow
 
 
 def zensical_search(page, word: str) -> list[str]:
-    """Search ``word`` on a Zensical site as a reader does; every result page's URL, once."""
+    """Search ``word`` on a Zensical site as a reader does; every result page's URL, once.
+
+    The dialog renders the first results and more as its list scrolls (as Material does): scroll
+    to the end until no new result appears, as a reader looking for every match would.
+    """
     button = page.locator(".md-search__button")
     (button if button.is_visible() else page.locator('label.md-header__button[for="__search"]')).click()
     page.keyboard.type(word, delay=40)
@@ -254,7 +258,20 @@ def zensical_search(page, word: str) -> list[str]:
         if now and now == state:
             break
         state = now
+    for _ in range(40):  # then scroll the result list until it stops growing
+        before = len(page.evaluate(SHADOW_LINKS))
+        page.evaluate(SCROLL_SHADOW_LISTS)
+        page.wait_for_timeout(200)
+        if len(page.evaluate(SHADOW_LINKS)) == before:
+            break
     return list(dict.fromkeys(h.split("#")[0] for h in page.evaluate(SHADOW_LINKS)))
+
+
+# Every scrollable element of the search dialog (in its shadow root), scrolled to its end.
+SCROLL_SHADOW_LISTS = """() => [...document.querySelectorAll('*')].filter(e => e.shadowRoot)
+  .flatMap(e => [...e.shadowRoot.querySelectorAll('*')])
+  .filter(e => e.scrollHeight > e.clientHeight + 5)
+  .forEach(e => e.scrollTo(0, e.scrollHeight))"""
 
 
 # --------------------------------------------------------------------------- serving
@@ -514,3 +531,18 @@ def save_screenshot(page, node) -> Path | None:
     except Exception:  # noqa: BLE001 - a screenshot must never hide the real failure
         return None
     return path
+
+
+def open_page(browser, base_url: str, path: str, viewport: dict, javascript: bool = True):
+    """A new context (axe and the CSP watch loaded, requests watched) and the page at ``path`` in it."""
+    context = browser.new_context(viewport=viewport, locale="id-ID", java_script_enabled=javascript)
+    context.add_init_script(CSP_WATCH)
+    if AXE.is_file():
+        context.add_init_script(path=str(AXE))
+    watch = Watch(urlsplit(base_url).netloc)
+    watch.attach(context)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    response = page.goto(base_url + path, wait_until="networkidle")
+    assert response is not None and response.status == 200
+    return context, page, watch

@@ -12,7 +12,7 @@ for the item folder relative to the project root). Optional files:
   (expected.txt then holds the *right* output).
 
 Every ``foto-*.jpg`` listed in index.md and absent from the case folder is created
-as a tiny valid JPEG; all other files of the case are copied as they are.
+as a valid 1200×800 JPEG of its own colour (distinct bytes, no `photo-small`); all other files of the case are copied as they are.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,6 +43,18 @@ def jpeg_bytes(size: tuple[int, int] = (32, 24)) -> bytes:
 
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 40, 40)).save(buffer, "JPEG", quality=70)
+    return buffer.getvalue()
+
+
+@lru_cache(maxsize=None)
+def listed_jpeg(name: str) -> bytes:
+    """A real JPEG for a case's listed photo ``name``: large enough for `photo-small`, distinct per name."""
+    from PIL import Image
+
+    shade = zlib.crc32(name.encode("utf-8"))
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 800), (shade & 255, (shade >> 8) & 255, (shade >> 16) & 255)).save(buffer, "JPEG",
+                                                                                             quality=70)
     return buffer.getvalue()
 
 
@@ -97,7 +110,7 @@ def install(case: Path, project: Path) -> None:
         text = (source / "index.md").read_bytes().decode("utf-8", "replace")
         for name in _LISTED_JPEG.findall(text):
             if not (source / name).exists():
-                (folder / name).write_bytes(jpeg_bytes())
+                (folder / name).write_bytes(listed_jpeg(name))
 
 
 def expected(case: Path) -> list[str]:

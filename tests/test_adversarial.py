@@ -21,7 +21,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, jpeg_bytes
+from conftest import REPO, listed_jpeg
 
 SAMPLE = REPO / "content/berita/2026/2026-11-12-rdp-komisi-iv-dinas-kesehatan-layanan-puskesmas"
 TODAY = "2026-11-12"
@@ -97,14 +97,14 @@ def _slug(name: str) -> str:
 
 
 def _write_item(project, name: str) -> None:
-    """A copy of the sample item's front-matter (without its id) and tiny photos (fast to encode)."""
+    """A copy of the sample item's front-matter (without its id) and plain one-colour photos (fast to encode)."""
     folder = project / "content/berita/2026" / f"{TODAY}-{_slug(name)}"
     folder.mkdir(parents=True)
     text = (SAMPLE / "index.md").read_text(encoding="utf-8")
     front, _ = text[4:].split("\n---\n", 1)
     front = "\n".join(line for line in front.split("\n") if not line.startswith("id:"))
     for photo in re.findall(r"file: (\S+)", front):
-        (folder / photo).write_bytes(jpeg_bytes((64, 48)))
+        (folder / photo).write_bytes(listed_jpeg(photo))  # distinct, large enough for `photo-small`
     (folder / "index.md").write_text(f"---\n{front}\n---\n{_body(name)}", encoding="utf-8")
 
 

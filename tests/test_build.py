@@ -53,8 +53,9 @@ def test_sample_site_builds(built):
     project, result = built
     site = project / "site"
     lines = result.stdout.splitlines()
-    assert re.fullmatch(r"Foto: 45 diproses, 0 dari cache; \d+,\d MB → \d+,\d MB; \d+,\d detik\.", lines[0])
-    assert lines[1].startswith(f"Situs dibangun di {site}: 9 berita, 3 halaman")
+    # 45 news photos and 25 council portraits.
+    assert re.fullmatch(r"Foto: 70 diproses, 0 dari cache; \d+,\d MB → \d+,\d MB; \d+,\d detik\.", lines[0])
+    assert lines[1].startswith(f"Situs dibangun di {site}: 9 berita, 4 halaman")
     articles = sorted(site.glob("berita/*/*/index.html"))
     items = sorted((project / "content" / "berita").glob("*/*/index.md"))
     assert len(articles) == len(items) == 9
@@ -76,7 +77,11 @@ def test_site_has_no_original_and_no_metadata(built):
     images = [p for p in (project / "site").rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp",
                                                                               ".heic", ".avif")
               and "assets" not in p.parts]
-    assert len(images) == 45 * 7
+    # Per item, the lead photo's 9 variants; of every other photo only what the gallery and the
+    # social posts use: 3 thumbnail sizes, the large size and the social JPEG (stage._GALLERY_VARIANTS).
+    assert len([p for p in images if "berita" in p.parts]) == 9 * 9 + 36 * 5
+    # Each of the 25 portraits: the widths its member page's srcset names and the JPEG fallback.
+    assert len([p for p in images if "anggota" in p.parts]) == 25 * 3
     for path in images:
         data = path.read_bytes()
         assert hashlib.sha256(data).hexdigest() not in originals, path
@@ -104,7 +109,7 @@ def test_article_photos_have_srcset_size_alt_and_lazy_loading(built):
 
 def test_warm_rebuild_encodes_nothing_and_deleted_photo_disappears(project):
     result = portal(project, "build")
-    assert result.stdout.startswith("Foto: 0 diproses, 45 dari cache;")
+    assert result.stdout.startswith("Foto: 0 diproses, 70 dari cache;")
     item = project / "content/berita/2026/2026-11-20-rapat-paripurna-penetapan-apbd-2027"
     text = (item / "index.md").read_text(encoding="utf-8")
     entry = re.search(r"  - file: 06-suasana-paripurna.jpg\n(    .*\n)+", text).group(0)
@@ -112,12 +117,12 @@ def test_warm_rebuild_encodes_nothing_and_deleted_photo_disappears(project):
     (item / "06-suasana-paripurna.jpg").unlink()
     result = portal(project, "build")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("Foto: 0 diproses, 44 dari cache;")
+    assert result.stdout.startswith("Foto: 0 diproses, 69 dari cache;")
     folder = project / "site" / Path(ARTICLE).parent / "foto"
     assert not list(folder.glob("06-suasana-paripurna*"))
-    assert len(list(folder.iterdir())) == 5 * 7
+    assert len(list(folder.iterdir())) == 9 + 4 * 5  # the lead's variants, the gallery's of the others
     cached = [p for p in (project / ".portal/cache/images").iterdir() if p.suffix in (".webp", ".jpg")]
-    assert len(cached) == 44 * 7  # the deleted photo's variants are pruned from the cache too
+    assert len(cached) == 69 * 9  # every variant is cached; the deleted photo's are pruned from the cache too
 
 
 def test_errors_refuse_the_build_and_keep_the_old_site(project):

@@ -68,22 +68,24 @@ def test_new_item_reports_only_what_the_editor_must_still_do(project, capsys):
     assert f"portal check {folder}" in out
     result = run("check", "--format", "json", folder)
     problems = json.loads(result.stdout)
-    # The photos, and the template's placeholder caption and narrative: valid text an
-    # editor could otherwise submit unchanged.
-    assert [(p["line"], p["rule"]) for p in problems] == [(7, "template-text"), (10, "photos-count"),
-                                                         (20, "template-text")]
-    assert problems[1]["message"] == ("Berita memiliki 0 foto; SOP mewajibkan minimal 4 foto kegiatan. "
+    # The photos, and the template's placeholder location (a warning: it may be right),
+    # caption and narrative: valid text an editor could otherwise submit unchanged.
+    assert [(p["line"], p["rule"]) for p in problems] == [(6, "template-location"), (7, "template-text"),
+                                                         (10, "photos-count"), (20, "template-text")]
+    assert problems[2]["message"] == ("Berita memiliki 0 foto; SOP mewajibkan minimal 4 foto kegiatan. "
                                       "Tambahkan 4 foto ke folder berita dan daftarkan di `photos:`.")
-    assert problems[0]["message"] == ("Caption masih berisi teks contoh dari templat (\"Ringkasan kegiatan untuk "
+    assert problems[1]["message"] == ("Caption masih berisi teks contoh dari templat (\"Ringkasan kegiatan untuk "
                                       "media sosial: apa, siapa dan hasilnya…\"). Ganti dengan isi kegiatan yang "
                                       "sebenarnya.")
-    assert problems[2]["message"].startswith("Narasi masih berisi teks contoh dari templat (\"Tulis narasi")
+    assert problems[3]["message"].startswith("Narasi masih berisi teks contoh dari templat (\"Tulis narasi")
+    assert problems[0]["severity"] == "warning"
 
 
 def test_new_with_a_title_that_needs_yaml_quoting(project, capsys):
     assert main(["new", 'Rapat: "APBD" #2027 & Perda', "--date", "2026-11-20"]) == 0
     result = run("check", "--format", "json")
-    assert [p["rule"] for p in json.loads(result.stdout)] == ["template-text", "photos-count", "template-text"]
+    assert [p["rule"] for p in json.loads(result.stdout)] == ["template-location", "template-text", "photos-count",
+                                                              "template-text"]
     text = (project / "content/berita/2026/2026-11-20-rapat-apbd-2027-perda/index.md").read_text()
     assert text.splitlines()[1] == 'title: "Rapat: \\"APBD\\" #2027 & Perda"'
 
@@ -106,14 +108,15 @@ def test_new_refuses_existing_folder_unknown_category_and_future_date(project, c
 def test_bad_config_lists_every_problem(project):
     text = (project / "mkdocs.yml").read_text()
     text = text.replace("timezone: Asia/Jakarta", "timezone: Mars/Olympus\n    colour: red")
-    text = text.replace("      paripurna: Rapat Paripurna", "      Paripurna!: Rapat Paripurna")
+    text = text.replace("      paripurna: Rapat Paripurna", "      Paripurna!: Rapat Paripurna", 1)  # the category
     (project / "mkdocs.yml").write_text(text)
     result = run("check")
     assert result.returncode == 1
     assert result.stderr == (
         "Galat: mkdocs.yml tidak valid:\n"
-        "  - kunci `extra.portal.colour` tidak dikenal (yang dikenal: categories, content_dir, deploy_target, engine, "
-        "limits, link_domains, publish, social_default, timezone, x_link)\n"
+        "  - kunci `extra.portal.colour` tidak dikenal (yang dikenal: bodies, categories, content_dir, deploy_target, "
+        "dip_defaults, engine, identity, limits, link_domains, people, publish, quick_links, social_default, "
+        "timezone, x_link)\n"
         "  - `extra.portal.timezone` 'Mars/Olympus' bukan zona waktu yang dikenal (contoh: Asia/Jakarta)\n"
         "  - kategori 'Paripurna!': slug hanya huruf kecil, angka dan tanda hubung\n")
 

@@ -401,7 +401,7 @@ def test_first_deploy_then_only_the_changed_item(server: sshd_server.SshServer, 
     root = tmp_path / "www"
     target = run.parse_target(server.url(root))
     first = run.deploy(sample_sites.old, target, deploy_env(server))
-    files = [p for p in site_files(sample_sites.old) if p != "build.json"]
+    files = sorted(p for p in site_files(sample_sites.old) if p != "build.json")
     assert (sorted(first.uploaded), first.unchanged, first.deleted) == (files, 0, [])
     assert os.readlink(root / "current") == f"releases/{first.build}"
 
@@ -500,7 +500,7 @@ def test_cli_deploy_prints_the_summary_and_no_secret(server: sshd_server.SshServ
     label = run.parse_target(url).label
     first, last = done.stdout.splitlines()
     assert first.startswith("Build ") and first.endswith(f" tayang di {label}.")
-    files = [p for p in site_files(sample_sites.old) if p != "build.json"]
+    files = sorted(p for p in site_files(sample_sites.old) if p != "build.json")
     assert last.startswith(f"diunggah {len(files)}, tidak berubah 0, dihapus 0, ")
     assert_no_secret(server, done.stdout + done.stderr)
 

@@ -64,12 +64,12 @@ def front_matter(text: str) -> dict:
 
 
 def write_photos(folder: Path, photos: list[dict]) -> None:
-    """A real, distinct 1024x768 photo for each listed file (at least 800x600, as a camera would give)."""
+    """A real, distinct 1600x1200 photo for each listed file (a long edge of 1,200 px or more, as a camera gives)."""
     for n, photo in enumerate(photos):
         name = photo["file"]
         fmt = _PIL_FORMATS.get(Path(name).suffix.lower())
         assert fmt, f"give the guide's example photos a .jpg, .png or .webp name, not {name}"
-        image = Image.new("RGB", (1024, 768), (40 + 50 * n, 90, 160))
+        image = Image.new("RGB", (1600, 1200), (40 + 50 * n, 90, 160))
         ImageDraw.Draw(image).rectangle((100, 100, 500 + 50 * n, 500), fill=(230, 200, 60))
         image.save(folder / name, fmt)
 

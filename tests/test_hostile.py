@@ -16,7 +16,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import jpeg_bytes, new_project, run_cli, run_main
+from conftest import jpeg_bytes, listed_jpeg, new_project, run_cli, run_main
 
 FM = """title: Rapat Paripurna Penetapan APBD 2027
 date: 2026-11-20
@@ -59,12 +59,12 @@ def site(tmp_path):
 
 
 def put(site, data: str | bytes, photos: int = 4):
-    """Write the test item (index.md = ``data``) with ``photos`` tiny JPEGs."""
+    """Write the test item (index.md = ``data``) with ``photos`` distinct 1200×800 JPEGs."""
     folder = site / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "index.md").write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
     for n in range(1, photos + 1):
-        (folder / f"foto-{n}.jpg").write_bytes(jpeg_bytes())
+        (folder / f"foto-{n}.jpg").write_bytes(listed_jpeg(f"foto-{n}.jpg"))
     return folder
 
 
@@ -256,7 +256,8 @@ def test_line_endings_keep_line_numbers(site, monkeypatch, capsys, newline):
     fm = edit("    alt: Juru bicara fraksi menyampaikan pendapat akhir di mimbar", "    alt: foto", fm)
     put(site, item(fm, BODY + "\n<iframe src=\"https://contoh.go.id\"></iframe>\n").replace("\n", newline))
     code, found, _ = check(site, monkeypatch, capsys)
-    assert (code, found) == (1, [("index.md", 1, "key-required", "error"), ("index.md", 7, "key-unknown", "error"),
+    # The misspelt `captoin:` is the cause: no follow-on `key-required` for `caption`.
+    assert (code, found) == (1, [("index.md", 7, "key-unknown", "error"),
                                  ("index.md", 14, "photo-alt-generic", "error"),
                                  ("index.md", 21, "html-tag", "error")])
 

@@ -638,7 +638,8 @@ def test_heic_input(tmp_path):
 
     assert failures == [] and stats.processed == 1
     expected = {"w480": (480, 360), "w960": (640, 480), "w1600": (640, 480), "fallback": (640, 480),
-                "thumb": (480, 320), "og": (1200, 630), "social": (640, 480)}
+                "thumb": (480, 320), "thumb160": (160, 107), "thumb320": (320, 213), "og": (1200, 630),
+                "social": (640, 480)}
     outputs = read_outputs(results[path], cache)
     assert {name: image.size for name, image in outputs.items()} == expected
     for name, image in outputs.items():
@@ -650,8 +651,8 @@ def test_heic_input(tmp_path):
 
 # --------------------------------------------------------------------------- 10. variants
 
-FORMATS = {"w480": "WEBP", "w960": "WEBP", "w1600": "WEBP", "fallback": "JPEG", "thumb": "WEBP", "og": "JPEG",
-           "social": "JPEG"}
+FORMATS = {"w480": "WEBP", "w960": "WEBP", "w1600": "WEBP", "fallback": "JPEG", "thumb": "WEBP", "thumb160": "WEBP",
+           "thumb320": "WEBP", "og": "JPEG", "social": "JPEG"}
 
 
 def _variants_of(tmp_path: Path, size: tuple[int, int], fmt: str = "JPEG") -> dict[str, Image.Image]:

@@ -217,7 +217,7 @@ def test_cycle_finder(tmp_path, files, expected):
 # foundation (configuration, errors, the Actions log filter) imports no stage;
 # the CLI, last, may import them all.
 LAYERS = ("foundation", "content", "photos", "check", "site", "deploy", "social", "register", "review", "cli")
-FOUNDATION = {"pipeline", "pipeline.config", "pipeline.errors", "pipeline.actions"}
+FOUNDATION = {"pipeline", "pipeline.config", "pipeline.errors", "pipeline.actions", "pipeline.tables"}
 ENTRY = {"pipeline.cli", "pipeline.__main__"}
 
 

@@ -116,7 +116,7 @@ def test_changed_since_picks_exactly_the_changed_items(repo):
     assert "[photo-missing] Berkas foto `04-forum-warga.jpg` tidak ditemukan." in text
     # Checked the whole tree instead, every old item would be "late".
     assert portal(repo, "check").stdout.splitlines()[-1] == \
-        "1 galat dan 4 peringatan di 4 berkas; 5 berita dan 3 halaman diperiksa."
+        "1 galat dan 4 peringatan di 4 berkas; 5 berita dan 4 halaman diperiksa."
 
     # The same set, and how each changed, as the reviewer summary shows it.
     summary = portal(repo, "preview", "--changed-since", "main").stdout
@@ -187,8 +187,8 @@ def test_reviewer_summary_matches_the_golden_file(repo):
     edit(bridge, "alt: Rangka baja jembatan yang sedang dipasang di atas sungai",
          "alt: Rangka baja jembatan sepanjang 60 meter yang sedang dipasang di atas sungai")
     edit(bridge, "    credit: Humas Setwan Kabupaten Contoh\nsocial:", "social:")
-    edit(repo / "content" / "halaman" / "kontak.md", "- Jumat: 08.00 sampai 11.00 WITA",
-         "- Jumat: 08.00 sampai 11.30 WITA")
+    edit(repo / "content" / "halaman" / "kontak.md", "- Jumat: 08.00 sampai 11.00 WIB",
+         "- Jumat: 08.00 sampai 11.30 WIB")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "Dua berita baru, satu berita dan halaman kontak disunting")
 
@@ -342,17 +342,17 @@ def test_summary_is_cut_to_its_byte_budget(repo, monkeypatch):
     full = result.text(None)
     size = len(full.encode("utf-8"))
     assert size > 100_000 and result.text(size) == full  # the long narrative: all of it, when it fits
-    assert len(result.sections) == 6  # three items, three pages
+    assert len(result.sections) == 7  # three items, four pages
     newest, *_ = result.sections  # the RDP item, 2026-11-12, with the long narrative
 
-    cut_after_one = CUT_LINE.format(left_out=5, total=6)
+    cut_after_one = CUT_LINE.format(left_out=6, total=7)
     budget = len((result.head + "\n" + newest + "\n\n" + cut_after_one + "\n").encode("utf-8"))
     assert result.text(budget) == result.head + "\n" + newest + "\n\n" + cut_after_one + "\n"
     smaller = result.text(budget - 1)  # the long item no longer fits: only the head remains
-    assert smaller == result.head + "\n\n" + CUT_LINE.format(left_out=6, total=6) + "\n"
+    assert smaller == result.head + "\n\n" + CUT_LINE.format(left_out=7, total=7) + "\n"
     for limit in (budget - 1, budget, size - 1, 50_000):
         assert len(result.text(limit).encode("utf-8")) <= limit
-    assert result.text(size - 1).endswith("\n\n" + CUT_LINE.format(left_out=1, total=6) + "\n")
+    assert result.text(size - 1).endswith("\n\n" + CUT_LINE.format(left_out=1, total=7) + "\n")
 
 
 def test_full_writes_the_uncut_summary(repo, tmp_path):
@@ -367,7 +367,7 @@ def test_full_writes_the_uncut_summary(repo, tmp_path):
     assert all(f"{name} " + ("Kata " * 80_000).strip() in text for name in BASE_ITEMS)
     # Printed for the job summary: the two newest items, then the cut line.
     assert len(result.stdout.encode("utf-8")) <= 1_000_000
-    assert result.stdout.endswith("\n\n" + CUT_LINE.format(left_out=4, total=6) + "\n")
+    assert result.stdout.endswith("\n\n" + CUT_LINE.format(left_out=5, total=7) + "\n")
     assert BASE_ITEMS[1] + " Kata" in result.stdout and BASE_ITEMS[2] + " Kata" not in result.stdout
     assert text.startswith(result.stdout.split("\n\n**Ringkasan dipotong", 1)[0])
 
@@ -410,11 +410,11 @@ def test_in_actions_the_repository_comes_from_the_environment(repo):
 def test_a_gitattributes_file_cannot_hide_an_edit(repo):
     """A PR may add `.gitattributes` marking Markdown as binary: the summary's diff is git's, without it."""
     (repo / "content" / ".gitattributes").write_text("*.md -diff\n", encoding="utf-8")
-    edit(repo / "content" / "halaman" / "kontak.md", "- Jumat: 08.00 sampai 11.00 WITA", "- Jumat: tutup")
+    edit(repo / "content" / "halaman" / "kontak.md", "- Jumat: 08.00 sampai 11.00 WIB", "- Jumat: tutup")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "Jam layanan")
     summary = portal(repo, "preview", "--changed-since", "main").stdout
-    assert "\n-- Jumat: 08.00 sampai 11.00 WITA\n+- Jumat: tutup\n" in summary
+    assert "\n-- Jumat: 08.00 sampai 11.00 WIB\n+- Jumat: tutup\n" in summary
 
 
 def test_full_into_a_missing_folder_is_a_user_error(repo, tmp_path):

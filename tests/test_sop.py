@@ -4,7 +4,7 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import jpeg_bytes, new_project, run_main, split_summary
+from conftest import listed_jpeg, new_project, run_main, split_summary
 from test_hostile import edit, item
 
 from pipeline.social import ledger, publish
@@ -44,7 +44,7 @@ def test_date_future_names_the_configured_zone(tmp_path, monkeypatch, capsys, zo
     folder.mkdir(parents=True)
     (folder / "index.md").write_text(item(edit("date: 2026-11-20", "date: 2026-11-21")), encoding="utf-8")
     for n in range(1, 5):
-        (folder / f"foto-{n}.jpg").write_bytes(jpeg_bytes())
+        (folder / f"foto-{n}.jpg").write_bytes(listed_jpeg(f"foto-{n}.jpg"))
     code, out, _ = run_main(project, monkeypatch, capsys, "check")
     lines, _ = split_summary(out)
     assert code == 1

@@ -376,7 +376,10 @@ def test_publish_triggers_and_concurrency():
 
 def test_publish_jobs_least_privilege():
     jobs = load("publish.yml")["jobs"]
-    assert set(jobs) == {"build", "deploy", "deploy-host", "pending", "publish"}
+    assert set(jobs) == {"build", "deploy", "deploy-host", "pending", "publish", "register"}
+    # The register's capture (issue 13): after a deploy, reads the PR and pushes only the portal-ledger branch.
+    assert jobs["register"]["permissions"] == {"contents": "write", "pull-requests": "read"}
+    assert jobs["register"]["needs"] == ["deploy", "deploy-host"] and "environment" not in jobs["register"]
     assert jobs["build"]["permissions"] == {"contents": "read"}
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert jobs["deploy-host"]["permissions"] == {"contents": "read"}
@@ -550,7 +553,9 @@ def test_hostile_values_stay_data(name, payload, tmp_path):
     else:
         # The deploy target (a job output, from mkdocs.yml) reaches `portal deploy` as one argument, unchanged.
         assert [call for call in calls if call[0] == "portal"] == [
+            ["portal", "register", "--format", "json", "--output", ".portal/register.json"],
             ["portal", "build"], ["portal", "deploy", hostile["DEPLOY_TARGET"]],
+            ["portal", "register", "capture", "--sha", hostile["DEPLOYED_SHA"]],
             ["portal", "publish", "--pending"], ["portal", "publish"]]
 
 

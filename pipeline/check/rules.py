@@ -9,20 +9,42 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
+import json
 import re
-import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from pipeline.check import weak
 from pipeline.check.agenda import check_agenda
 from pipeline.check.captions import caption_findings
 from pipeline.check.council import check_council
 from pipeline.check.documents import check_documents
-from pipeline.check.safety import bound_findings, html_findings, too_many_angles
+from pipeline.check.files import AVIF_BRANDS as _AVIF_BRANDS  # noqa: F401 (old names, used by tests)
+from pipeline.check.files import FILE_LIKE as _FILE_LIKE
+from pipeline.check.files import GENERIC_WORDS as _GENERIC_WORDS  # noqa: F401
+from pipeline.check.files import HEIF_BRANDS as _HEIF_BRANDS  # noqa: F401
+from pipeline.check.files import extension as _extension
+from pipeline.check.files import generic_alt as _generic_alt
+from pipeline.check.files import head as _head  # noqa: F401
+from pipeline.check.files import photo_file_rules as _photo_file_rules
+from pipeline.check.files import sniff  # noqa: F401
+from pipeline.check.narrative import (
+    TEMPLATE_TEXTS,  # noqa: F401
+    strip_comments,
+)
+from pipeline.check.narrative import WORD as _WORD
+from pipeline.check.narrative import narrative_rules as _narrative_rules
+from pipeline.check.narrative import template_rule as _template_rule
+
+# The plain-text field rules, shared with the other content kinds (under their old names here).
+from pipeline.check.text import kb as _kb  # noqa: F401 (old name)
+from pipeline.check.text import nfc_len as _nfc_len
+from pipeline.check.text import problem as _problem
+from pipeline.check.text import text_rules as _text_rules
+from pipeline.check.text import title_rules as _title_rules
 from pipeline.config import PLATFORMS, Config, Limits
 from pipeline.content import schema, sop
 from pipeline.content.load import YEAR, Content, first_heading, load, rel, unsafe_path
@@ -30,33 +52,16 @@ from pipeline.content.model import ERROR, WARNING, Document, Item, Page, Photo, 
 from pipeline.content.scaffold import slugify
 from pipeline.photos import images
 
-# File signatures ("magic bytes") of the formats we accept.
-_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
-_AVIF_BRANDS = {b"avif", b"avis"}
-# Alt texts that describe nothing, once a trailing number and separators are
-# stripped (in Python: as one regex, `[-_. ]*[\s_-]*` was quadratic).
-_GENERIC_WORDS = frozenset((
-    "foto", "gambar", "image", "img", "photo", "picture", "pic", "dsc", "dscn", "dscf", "pxl", "dokumentasi",
-    "kegiatan", "untitled", "tanpa judul", "foto kegiatan", "dokumentasi kegiatan", "gambar kegiatan", "alt"))
-_FILE_LIKE = re.compile(r"^\S+\.(jpe?g|png|webp|heic|heif|avif)$", re.IGNORECASE)
-# `[^\][]`, not `[^\]]`: a run of `[` made each one scan to the end (same matches).
-_MARKUP = re.compile(r"<[A-Za-z/!?]|\*\*|__|`|\[[^\][]*\]\(|^#{1,6}\s|!\[")
 _TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_WORD = re.compile(r"\w+")
 INSPECT_CACHE = ".portal/cache/inspect.json"
 _PLATFORM_ALIASES = {"twitter": "x", "fb": "facebook", "ig": "instagram", "tg": "telegram"}
-# Invisible or look-alike-space characters that are neither Cc nor Cf:
-# Hangul and Braille fillers, typographic spaces, line/paragraph separators.
-# U+00A0 (no-break space) is allowed: word processors insert it on their own
-# ("Rp 5 juta", before "%"), it shows as a space and hides nothing.
-_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u202f\u205f\u3000\u2028\u2029"
-                     + "".join(map(chr, range(0x2000, 0x200B))))
 # Static page names the site generates itself (pipeline/site/stage.py, feeds.py),
 # MkDocs (README.md becomes index.md, 404.md becomes 404.html, sitemap.xml)
 # and Material (assets/, search/) write: a page of that name would replace
 # or shadow it.
-RESERVED_PAGES = frozenset(("index", "readme", "arsip", "kategori", "tag", "berita", "404", "assets"))
+RESERVED_PAGES = frozenset(("index", "readme", "arsip", "kategori", "tag", "berita", "404", "assets", "agenda",
+                            "anggota", "alat-kelengkapan", "fraksi", "register", "informasi", "jdih"))
 RESERVED_PAGE_PREFIXES = ("feed", "sitemap", "search", "robots")
 
 
@@ -120,8 +125,9 @@ def check_content(config: Config, content: Content, today: dt.date | None = None
         report.problems.extend(_duplicate_slug(item, slugs[item.slug], config.root))
         if isinstance(item.meta.get("id"), str):
             ids[item.meta["id"]].append(item)
+    published = published_folders(config.root)
     for item in report.items:  # once every id is known
-        report.problems.extend(_duplicate_id(item, ids, config.root))
+        report.problems.extend(_duplicate_id(item, ids, config.root, published))
     for page in content.pages:
         if scope.covers(page.source):
             report.pages.append(page)
@@ -133,12 +139,6 @@ def check_content(config: Config, content: Content, today: dt.date | None = None
     report.content = content
     report.problems.sort()
     return report
-
-
-def _problem(item_or_file: Item | Page | str, line: int, rule: str, message: str,
-             severity: str = ERROR) -> Problem:
-    file = item_or_file if isinstance(item_or_file, str) else item_or_file.rel
-    return Problem(file, line, rule, severity, message)
 
 
 # --------------------------------------------------------------------------- items
@@ -156,19 +156,24 @@ def check_item(item: Item, config: Config, today: dt.date, listing: list[str],
     if doc is None:
         return problems
     meta = doc.meta
-    problems.extend(_key_rules(item, doc, (), meta, schema.ITEM_KEYS, "front-matter"))
+    # A misspelt key (`photo:`) is the cause of what the missing key would
+    # report (no photos, unlisted files): say only the cause.
+    typos = misspelt(meta, schema.ITEM_KEYS)
+    problems.extend(_key_rules(item, doc, (), meta, schema.ITEM_KEYS, "front-matter", typos))
     problems.extend(_title_rules(item, doc, meta.get("title")))
     problems.extend(_date_rules(item, doc, meta.get("date"), today, config))
     problems.extend(_category_rules(item, doc, meta.get("category"), config))
     problems.extend(_tags_rules(item, doc, meta.get("tags")))
     problems.extend(_text_rules(item, doc, ("location",), meta.get("location"), "location"))
+    problems.extend(weak.default_location(item, doc, meta.get("location")))
     problems.extend(_length_rule(item, doc, ("location",), meta.get("location"), ""))
     problems.extend(_caption_rules(item, doc, meta.get("caption")))
     problems.extend(caption_findings(item, doc, config))
     problems.extend(_social_rules(item, doc, meta.get("social")))
     problems.extend(_id_rules(item, doc, meta.get("id")))
-    problems.extend(_photo_rules(item, doc, meta.get("photos"), listing, inspect, nested,
-                                 set() if broken is None else broken))
+    if "photos" not in typos:
+        problems.extend(_photo_rules(item, doc, meta.get("photos"), listing, inspect, nested,
+                                     set() if broken is None else broken))
     problems.extend(_narrative_rules(item, doc, config.limits))
     return problems
 
@@ -186,17 +191,39 @@ def _folder_rules(item: Item) -> Iterator[Problem]:
                        f"Pindahkan ke content/berita/{item.folder_date[:4]}/.")
 
 
+def misspelt(meta: dict, keys: dict[str, schema.Key]) -> dict[str, str]:
+    """Known keys missing from ``meta`` that an unknown key of it probably meant: {known: written}."""
+    found: dict[str, str] = {}
+    for key in meta:
+        hint = _did_you_mean(key, keys)
+        if hint and hint not in meta:
+            found.setdefault(hint, key)
+    return found
+
+
+def _did_you_mean(key: Any, keys: dict[str, schema.Key]) -> str | None:
+    if not isinstance(key, str) or key in keys:
+        return None
+    hint = difflib.get_close_matches(key.lower(), list(keys), n=1, cutoff=0.6)
+    return hint[0] if hint else None
+
+
 def _key_rules(item, doc: Document, path: tuple, meta: dict, keys: dict[str, schema.Key],
-               where: str) -> Iterator[Problem]:
+               where: str, typos: dict[str, str] | None = None) -> Iterator[Problem]:
+    typos = typos or {}
     for key in meta:
         if key not in keys:
-            hint = difflib.get_close_matches(key.lower(), list(keys), n=1, cutoff=0.6)
-            fix = f"Mungkin maksud Anda `{hint[0]}`?" if hint else \
+            hint = _did_you_mean(key, keys)
+            fix = f"Mungkin maksud Anda `{hint}`?" if hint else \
                 f"Kunci yang dikenal: {', '.join(keys)}."
+            if hint and typos.get(hint) == key:
+                fix += f" Pesan lain tentang `{hint}` baru diperiksa setelah nama kunci ini diperbaiki."
             yield _problem(item, doc.line_of(*path, key), "key-unknown",
                            f"Kunci `{key}` tidak dikenal di {where}. {fix}")
     for name, spec in keys.items():
         value = meta.get(name)
+        if name in typos:
+            continue
         if value is None or value == [] or (isinstance(value, str) and not value.strip()):
             if spec.required and name != "photos":  # photo count has its own SOP rule
                 state = "kosong" if name in meta else "belum ada"
@@ -217,36 +244,6 @@ def _valid_type(value: Any, spec: schema.Key) -> bool:
     return isinstance(value, spec.types)
 
 
-def _text_rules(owner, doc: Document, path: tuple, value: Any, label: str,
-                *, markup: bool = True) -> Iterator[Problem]:
-    if not isinstance(value, str):
-        return
-    bad = sorted({f"U+{ord(c):04X}" for c in value
-                  if (unicodedata.category(c) == "Cc" and c not in "\n\t")
-                  or (unicodedata.category(c) == "Cf" and c != "\u200d")})
-    if bad:
-        yield _problem(owner, doc.line_of(*path), "text-control",
-                       f"`{label}` memuat karakter kontrol tak terlihat ({', '.join(bad)}). "
-                       "Ketik ulang teksnya tanpa menyalin dari dokumen lain.")
-    fillers = sorted({f"U+{ord(c):04X}" for c in value if c in _FILLERS})
-    if fillers:
-        yield _problem(owner, doc.line_of(*path), "text-control",
-                       f"`{label}` memuat karakter pengisi tak terlihat atau spasi khusus ({', '.join(fillers)}). "
-                       "Ganti dengan spasi biasa atau hapus; ketik ulang teksnya tanpa menyalin dari dokumen lain.")
-    if "\n" in value.strip():
-        yield _problem(owner, doc.line_of(*path), "text-line-break",
-                       f"`{label}` berisi pindah baris. Tulis dalam satu baris; teks panjang boleh dipecah "
-                       f"dengan bentuk `{label}: >-` (baris-barisnya digabung), bukan `|`.")
-    if markup and _MARKUP.search(value):
-        yield _problem(owner, doc.line_of(*path), "text-markup",
-                       f"`{label}` harus teks biasa, tanpa HTML atau format Markdown "
-                       "(`<...>`, `**`, `__`, `` ` ``, `[..](..)`). Hapus tanda format itu.")
-
-
-def _nfc_len(value: str) -> int:
-    return len(unicodedata.normalize("NFC", value.strip()))
-
-
 # What a short text needs to say, for the fix of `text-too-long`.
 _TEXT_GIST = {
     "location": "cukup nama tempatnya",
@@ -265,18 +262,6 @@ def _length_rule(owner, doc: Document, path: tuple, value: Any, whose: str) -> I
         yield _problem(owner, doc.line_of(*path), "text-too-long",
                        f"`{path[-1]}`{whose} berisi {length} karakter; paling banyak {sop.TEXT_MAX} karakter. "
                        f"Pendekkan {length - sop.TEXT_MAX} karakter: {_TEXT_GIST[path[-1]]}.")
-
-
-def _title_rules(item, doc, title) -> Iterator[Problem]:
-    if not isinstance(title, str) or not title.strip():
-        return
-    yield from _text_rules(item, doc, ("title",), title, "title")
-    length = _nfc_len(title)
-    if not schema.TITLE_MIN <= length <= schema.TITLE_MAX:
-        yield _problem(item, doc.line_of("title"), "title-length",
-                       f"Judul berisi {length} karakter; harus {schema.TITLE_MIN}–{schema.TITLE_MAX} karakter. "
-                       + ("Tulis judul yang menjelaskan kegiatannya." if length < schema.TITLE_MIN
-                          else f"Pendekkan {length - schema.TITLE_MAX} karakter."))
 
 
 def _date_rules(item: Item, doc: Document, value: Any, today: dt.date, config: Config) -> Iterator[Problem]:
@@ -341,22 +326,6 @@ def _tags_rules(item, doc, tags) -> Iterator[Problem]:
         seen.add(tag if isinstance(tag, str) else None)
 
 
-# Placeholders of `portal new` and the guide's web template: valid text, so
-# an item submitted unchanged would pass every other rule.
-TEMPLATE_TEXTS = {
-    "caption": "Ringkasan kegiatan untuk media sosial: apa, siapa dan hasilnya",
-    "narrative": "Tulis narasi berita di sini.",
-    "alt": "Ganti dengan isi foto",
-}
-
-
-def _template_rule(item, line: int, where: str, text: str, key: str) -> Iterator[Problem]:
-    if TEMPLATE_TEXTS[key] in " ".join(text.split()):
-        yield _problem(item, line, "template-text",
-                       f"{where} masih berisi teks contoh dari templat (\"{TEMPLATE_TEXTS[key].rstrip('.')}…\"). "
-                       "Ganti dengan isi kegiatan yang sebenarnya.")
-
-
 def _caption_rules(item, doc, caption) -> Iterator[Problem]:
     if not isinstance(caption, str) or not caption.strip():
         return
@@ -417,6 +386,7 @@ def _photo_rules(item: Item, doc: Document, photos: Any, listing: list[str], ins
     listed: dict[str, int] = {}
     # Names already in `photos:` are never a "did you mean": following it would duplicate them.
     claimed = {e["file"] for e in photos if isinstance(e, dict) and isinstance(e.get("file"), str)}
+    sound: list[tuple[str, int]] = []  # (file, line) of each photo that exists and decodes
     for index, entry in enumerate(photos):
         path = ("photos", index)
         where = f"foto ke-{index + 1}"
@@ -449,8 +419,12 @@ def _photo_rules(item: Item, doc: Document, photos: Any, listing: list[str], ins
         found = list(_photo_file_rules(item, file, fline, names, lowered, claimed, inspect))
         if any(p.severity == ERROR for p in found):
             broken.add(file)
+        elif file in names:
+            sound.append((file, fline))
         yield from found
         yield from _alt_rules(item, doc, index, entry, file)
+    yield from weak.alt_duplicates(item, doc, photos)
+    yield from weak.photo_findings(item, sound, inspect)
     unlisted = [name for name in list(listing) + list(nested)
                 if name != "index.md" and name.lower() not in listed]
     if len(unlisted) > schema.UNLISTED_MAX:
@@ -467,43 +441,8 @@ def _photo_rules(item: Item, doc: Document, photos: Any, listing: list[str], ins
             yield _problem(item, line, "photo-unlisted",
                            f"Berkas `{name}` ada di folder berita tetapi tidak tercantum di `photos:`, jadi tidak "
                            "akan terbit. Daftarkan di `photos:` atau hapus berkasnya.", WARNING)
-
-
-def _photo_file_rules(item, file, line, names, lowered, claimed, inspect) -> Iterator[Problem]:
-    ext = _extension(file)
-    kind = schema.IMAGE_EXTENSIONS.get(ext)
-    if kind is None:
-        yield _problem(item, line, "photo-extension",
-                       f"Berkas `{file}` berekstensi `{ext or '(tanpa ekstensi)'}`; yang diterima: "
-                       ".jpg, .jpeg, .png, .webp, .heic, .heif, .avif (huruf besar/kecil sama saja).")
-    path = item.folder / file
-    in_folder = "/" not in file
-    exists = (file in names) if in_folder else (path.is_file() and not path.is_symlink())
-    if not exists:
-        other = lowered.get(file.lower()) if in_folder else None
-        if other:
-            fix = f"Di folder ada `{other}`: samakan huruf besar/kecilnya (server membedakannya)."
-        else:
-            near = difflib.get_close_matches(file, [n for n in names if n not in claimed], n=1, cutoff=0.6)
-            fix = f"Mungkin maksud Anda `{near[0]}`?" if near else \
-                "Salin fotonya ke folder berita ini atau perbaiki namanya."
-        yield _problem(item, line, "photo-missing", f"Berkas foto `{file}` tidak ditemukan. {fix}")
-    else:
-        size, head = _head(path)
-        if size > schema.PHOTO_MAX_BYTES:
-            yield _problem(item, line, "photo-too-large",
-                           f"Berkas `{file}` berukuran {size / 1048576:.1f} MB, melebihi batas "
-                           f"{schema.PHOTO_MAX_BYTES // 1048576} MB. Kirim ulang foto dengan ukuran lebih kecil.")
-        actual = sniff(head)
-        if kind and actual != kind:
-            found = f"berisi {actual.upper()}" if actual else "bukan berkas gambar yang dikenali"
-            yield _problem(item, line, "photo-type",
-                           f"Berkas `{file}` berekstensi `{ext}` tetapi {found}. Ekspor ulang fotonya "
-                           "dari kamera/ponsel, atau ganti ekstensinya sesuai isi.")
-        if kind and actual == kind and size <= schema.PHOTO_MAX_BYTES:
-            # Integrity is part of validation: a broken photo fails the PR, not the deploy.
-            for rule, severity, message in inspect(path):
-                yield _problem(item, line, rule, message, severity)
+    yield from weak.folder_files(item, line, [name for name in unlisted
+                                              if _extension(name) not in schema.IMAGE_EXTENSIONS])
 
 
 def _alt_rules(item, doc, index, entry, file) -> Iterator[Problem]:
@@ -527,101 +466,12 @@ def _alt_rules(item, doc, index, entry, file) -> Iterator[Problem]:
                        "siapa, sedang apa, di mana (minimal 3 kata).", WARNING)
 
 
-def _generic_alt(alt: str) -> bool:
-    """True when ``alt`` is a word like "foto" or "DSC", maybe numbered, or only separators and digits."""
-    text = alt.strip()
-    end = len(text)
-    while end and text[end - 1].isdecimal():
-        end -= 1
-    while end and (text[end - 1].isspace() or text[end - 1] in "_-"):
-        end -= 1
-    stem = text[:end]
-    return stem.lower() in _GENERIC_WORDS or all(c in "-_. " for c in stem)
-
-
-def sniff(head: bytes) -> str | None:
-    """The image format that ``head`` (the first bytes of a file) really is."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    if head[4:8] == b"ftyp":
-        if head[8:12] in _HEIF_BRANDS:
-            return "heif"
-        if head[8:12] in _AVIF_BRANDS:
-            return "avif"
-    return None
-
-
-def _head(path: Path) -> tuple[int, bytes]:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    with os.fdopen(fd, "rb") as handle:
-        return os.fstat(handle.fileno()).st_size, handle.read(16)
-
-
-def _extension(name: str) -> str:
-    return os.path.splitext(name)[1].lower()
-
-
 def _norm(text: str) -> str:
     return " ".join(re.split(r"[\s_.\-]+", text.strip().lower())).strip()
 
 
 def _shown(value: str) -> str:
     return value.replace("\0", "\\0")
-
-
-# --------------------------------------------------------------------------- narrative
-
-def _narrative_rules(owner: Item | Page, doc: Document, limits: Limits, *,
-                     minimum: int = schema.NARRATIVE_MIN_WORDS):
-    body = doc.body
-    size = len(body.encode("utf-8"))
-    if size > limits.narrative_bytes:
-        # Nothing else is read: the editor's first fix is to shorten it.
-        yield _problem(owner, doc.body_line, "narrative-too-large",
-                       f"Narasi berukuran {_kb(size)}, melebihi batas {_kb(limits.narrative_bytes)}. Pendekkan "
-                       "narasinya; dokumen panjang (laporan, peraturan) ditautkan, bukan disalin.")
-        return
-    words = len(_WORD.findall(strip_comments(body)))
-    if words == 0:
-        yield _problem(owner, doc.body_line, "narrative-missing",
-                       "Narasi berita belum ada. Tulis narasi di bawah baris `---` penutup front-matter: apa, "
-                       "siapa, kapan, di mana, mengapa.")
-    elif words < minimum:
-        yield _problem(owner, doc.body_line, "narrative-too-short",
-                       f"Narasi hanya {words} kata; minimal {minimum} kata. Lengkapi dengan apa, siapa, kapan, "
-                       "di mana dan mengapa kegiatan itu penting.")
-    bounds = bound_findings(body, limits.line_chars)
-    for line, rule, message in bounds:
-        yield _problem(owner, doc.body_line + line - 1, rule, message)
-    # The HTML scanner is linear only for a bounded number of `<` (markup-run said so).
-    for line, rule, message in ([] if too_many_angles(body) else html_findings(body)):
-        yield _problem(owner, doc.body_line + line - 1, rule, message)
-    if isinstance(owner, Item):
-        yield from _template_rule(owner, doc.body_line, "Narasi", body, "narrative")
-
-
-def strip_comments(text: str) -> str:
-    """``text`` without its HTML comments ``<!-- ... -->``, in linear time.
-
-    (``<!--.*?-->`` rescanned to the end from every unclosed ``<!--``.)
-    """
-    parts, position = [], 0
-    while (start := text.find("<!--", position)) >= 0:
-        end = text.find("-->", start + 4)
-        if end < 0:
-            break  # no later comment can close either
-        parts.append(text[position:start])
-        position = end + 3
-    parts.append(text[position:])
-    return "".join(parts)
-
-
-def _kb(size: int) -> str:
-    return f"{size / 1024:.0f} KB".replace(".", ",")
 
 
 _ID_LINE = re.compile(r"^id:[ \t]*[\"']?([^\"'\s#]+)", re.MULTILINE)
@@ -640,16 +490,53 @@ def _declared_id(item: Item) -> str | None:
     return match.group(1) if match else None
 
 
-def _duplicate_id(item: Item, ids: dict[str, list[Item]], root: Path) -> Iterator[Problem]:
+BUILD_RECORD = ".portal/build-record.json"  # written by `portal build` (pipeline/site/record.py)
+
+
+def published_folders(root: Path) -> set[str]:
+    """The item folders (relative to ``root``) of the last build record: what is live on the site.
+
+    Read here as plain JSON: the check runs before (and without) the site layer.
+    No record (a fresh clone, a PR job) means nothing is known to be published.
+    """
+    try:
+        data = json.loads((root / BUILD_RECORD).read_text(encoding="utf-8"))
+        return {entry["path"] for entry in data["items"] if isinstance(entry.get("path"), str)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return set()
+
+
+def _originals(clash: list[Item], root: Path, published: Collection[str]) -> list[Item]:
+    """Which of items sharing one id is the original: the published one, else the earliest folder date."""
+    live = [i for i in clash if rel(i.folder, root) in published]
+    if live:
+        return live
+    first = min(i.folder_date or "9999" for i in clash)
+    return [i for i in clash if (i.folder_date or "9999") == first]
+
+
+def _duplicate_id(item: Item, ids: dict[str, list[Item]], root: Path,
+                  published: Collection[str] = frozenset()) -> Iterator[Problem]:
     item_id = item.meta.get("id") if item.doc else None
-    others = [o for o in ids.get(item_id, []) if o is not item] if isinstance(item_id, str) else []
-    if others:
-        assert item.doc is not None  # the id was read from it
-        names = ", ".join(rel(o.folder, root) for o in others)
-        yield _problem(item, item.doc.line_of("id"), "id-duplicate",
-                       f"`id: {item_id}` juga dipakai oleh {names}. Setiap berita harus punya id sendiri; berita "
-                       "yang disalin ikut menyalin id-nya. Ganti id berita yang belum terbit, misalnya "
-                       f"`id: {sop.item_id(item.folder.name)}`.")
+    clash = ids.get(item_id, []) if isinstance(item_id, str) else []
+    others = [o for o in clash if o is not item]
+    if not others:
+        return
+    assert item.doc is not None  # the id was read from it
+    originals = _originals(clash, root, published)
+    names = ", ".join(rel(o.folder, root) for o in others)
+    fix = f"`id: {sop.item_id(item.folder.name)}`"
+    if len(originals) != 1:  # no way to tell the copy: both are told, as before
+        advice = ("Setiap berita harus punya id sendiri; berita yang disalin ikut menyalin id-nya. Ganti id berita "
+                  f"yang belum terbit, misalnya {fix}.")
+    elif originals[0] is item:
+        return  # the original keeps its id: the copies get the advice
+    else:
+        original = rel(originals[0].folder, root)
+        why = "sudah terbit" if original in published else "bertanggal lebih awal"
+        advice = (f"Berita {original} {why}, jadi berita ini salinannya: ganti id berita ini, misalnya {fix}. "
+                  "Id berita aslinya jangan diubah.")
+    yield _problem(item, item.doc.line_of("id"), "id-duplicate", f"`id: {item_id}` juga dipakai oleh {names}. {advice}")
 
 
 def _duplicate_slug(item: Item, same: list[Item], root: Path) -> Iterator[Problem]:

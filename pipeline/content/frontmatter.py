@@ -133,17 +133,9 @@ def parse_yaml(block: str, *, first_line: int = 1) -> tuple[dict | None, dict[tu
     except _Stop as stop:
         return None, {}, composer.issues + [stop.issue]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark and (mark is None or mark.line >= block.count("\n")):
-            # The parser ran to the end of the block (an unclosed quote or
-            # bracket): where that construct started is what the editor needs.
-            mark = exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        detail = f" (detail: {exc.problem})" if exc.problem else ""
-        return None, {}, composer.issues + [Issue(
-            line, "yaml-syntax",
-            f"YAML tidak valid di baris {line}{detail}. Periksa titik dua setelah kunci, tanda kutip yang "
-            "berpasangan, dan indentasi dengan spasi yang sejajar.")]
+        index, why = _explain(exc, block)
+        line = first_line + index
+        return None, {}, composer.issues + [Issue(line, "yaml-syntax", f"YAML tidak valid di baris {line}: {why}")]
     except yaml.reader.ReaderError as exc:
         # A raw control character (Word pastes U+000B as a line break).
         line_index = block[: exc.position].count("\n")
@@ -162,6 +154,52 @@ def parse_yaml(block: str, *, first_line: int = 1) -> tuple[dict | None, dict[tu
             first_line, "frontmatter-not-mapping",
             "Front-matter harus berisi pasangan `kunci: nilai` (misalnya `title: ...`), bukan daftar atau teks.")]
     return value, composer.lines, composer.issues
+
+
+_GENERIC_FIX = ("periksa titik dua setelah kunci, tanda kutip yang berpasangan, dan indentasi dengan spasi "
+                "yang sejajar.")
+
+
+def _explain(exc: yaml.MarkedYAMLError, block: str) -> tuple[int, str]:
+    """The line (0-based in ``block``) an editor must fix, and what is wrong there, in Indonesian.
+
+    PyYAML reports where it gave up, which is often a line later than the
+    mistake: for constructs that were opened and never closed (a quote, a
+    `[...]` list, a key without `:`) the line where they started is the one.
+    """
+    problem, context = exc.problem or "", exc.context or ""
+    mark = exc.problem_mark or exc.context_mark
+    opened = exc.context_mark is not None and (
+        mark is None or mark.line >= block.count("\n") or "flow" in context or "simple key" in context)
+    where = exc.context_mark if opened else mark
+    index = where.line if where else 0
+    text = block.split("\n")[index] if index < block.count("\n") else ""
+    if "flow" in context and re.search(r"[\[{,]\s*#|\s#", text):
+        return index, ("`#` di dalam daftar `[...]` dibaca YAML sebagai awal komentar, jadi sisa baris ini "
+                       "(termasuk `]` penutup) diabaikan. Tulis tag tanpa `#`, misalnya `tags: [apbd, anggaran]`: "
+                       "tanda pagar ditambahkan sendiri untuk media sosial.")
+    if "flow" in context:
+        return index, ("daftar `[...]` atau `{...}` yang dibuka di baris ini tidak ditutup dengan benar. Pisahkan "
+                       "nilainya dengan koma dan tutup dengan `]` (atau `}`) di baris yang sama.")
+    if "quoted scalar" in context:
+        return index, ("tanda kutip yang dibuka di baris ini tidak pernah ditutup. Tambahkan tanda kutip penutup "
+                       "yang sama (`\"` atau `'`) di akhir nilainya.")
+    if "simple key" in context:
+        return index, ("baris ini tidak berbentuk `kunci: nilai`. Tambahkan titik dua setelah nama kunci, atau "
+                       "gabungkan teksnya dengan baris kunci di atasnya.")
+    if "mapping values are not allowed" in problem:
+        return index, ("ada titik dua (`:`) di dalam nilai, atau baris ini menjorok lebih dalam dari kunci di "
+                       "atasnya. Apit nilai yang memuat titik dua dengan tanda kutip, misalnya "
+                       "`caption: \"Catatan: ...\"`, dan sejajarkan indentasinya.")
+    if "cannot start any token" in problem:
+        char = text[exc.problem_mark.column] if exc.problem_mark and exc.problem_mark.column < len(text) else ""
+        shown = f" `{char}`" if char and char != "`" else (" `` ` ``" if char else "")
+        return index, (f"nilai diawali karakter{shown} yang punya arti khusus di YAML. Apit nilainya dengan tanda "
+                       "kutip, misalnya `title: \"...\"`.")
+    if "expected" in problem and ("block" in context or "block" in problem):
+        return index, ("indentasinya tidak sejajar: kunci dan butir daftar `-` pada tingkat yang sama harus "
+                       "diawali jumlah spasi yang sama.")
+    return index, _GENERIC_FIX
 
 
 class _Composer:

@@ -59,6 +59,29 @@ class Document:
         return 1
 
 
+class FolderDocument:
+    """What the model objects read from ``<folder>/index.md`` share: a council member, a document.
+
+    The dataclass that uses it declares ``source`` (the ``index.md``) and ``doc``.
+    """
+
+    source: Path
+    doc: Document | None
+
+    @property
+    def folder(self) -> Path:
+        return self.source.parent
+
+    @property
+    def slug(self) -> str:
+        return self.folder.name
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The front-matter (empty when the file could not be read)."""
+        return self.doc.meta if self.doc else {}
+
+
 @dataclass
 class Photo:
     """One entry of an item's ``photos`` list, after validation."""

@@ -79,3 +79,50 @@ def new_item(config: Config, title: str, date: dt.date | None = None, category: 
     folder.mkdir(parents=True)
     (folder / "index.md").write_text(text, encoding="utf-8")
     return folder / "index.md"
+
+
+SUMMARY_PLACEHOLDER = "Ringkasan isi dokumen dalam satu atau dua kalimat: apa isinya dan untuk siapa."
+INFORMASI_TEMPLATE = """\
+---
+title: {{ title | yaml }}
+summary: >-
+  {{ summary }}
+# berkala, serta-merta (tambahkan `until: YYYY-MM-DD`) atau setiap-saat
+kip: berkala
+owner: PPID Pelaksana Sekretariat DPRD
+responsible: Sekretaris DPRD
+date: {{ date }}
+place: {{ place | yaml }}
+form: softcopy
+retention: 5 tahun
+files:
+  # Salin berkasnya (PDF; data sebagai XLSX atau CSV) ke folder ini, lalu daftarkan:
+  - file: dokumen.pdf
+    title: {{ title | yaml }}
+# Pengenal tetap dokumen: jangan diubah, jangan disalin ke dokumen lain.
+id: {{ id }}
+---
+"""
+
+
+def new_document(config: Config, title: str, date: dt.date | None = None) -> Path:
+    """Create ``content/informasi/<slug>/index.md`` (a public information document); return its path."""
+    title = " ".join(title.split())
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+        raise PortalError(f"Judul berisi {len(title)} karakter; harus {TITLE_MIN}–{TITLE_MAX} karakter.")
+    date = date or config.today()
+    slug = slugify(title)
+    if not slug:
+        raise PortalError("Judul harus memuat huruf atau angka.")
+    folder = config.content / "informasi" / slug
+    if folder.exists():
+        raise PortalError(f"Folder {folder.relative_to(config.root).as_posix()} sudah ada. Pakai judul lain "
+                          "atau sunting dokumen yang sudah ada.")
+    env = Environment(keep_trailing_newline=True, autoescape=False)
+    env.filters["yaml"] = _yaml_string
+    place = config.dip_defaults.get("place") or config.site_name
+    text = env.from_string(INFORMASI_TEMPLATE).render(
+        title=title, summary=SUMMARY_PLACEHOLDER, date=date.isoformat(), place=place, id=sop.item_id(f"{date.isoformat()}-{slug}", fresh=True))
+    folder.mkdir(parents=True)
+    (folder / "index.md").write_text(text, encoding="utf-8")
+    return folder / "index.md"

@@ -35,6 +35,11 @@ COUNCIL = "anggota/"
 BODIES = "alat-kelengkapan/"
 FACTIONS = "fraksi/"
 REGISTER = "register/"
+INFORMASI = "informasi/"
+DIP = "informasi/dip/"
+JDIH = "jdih/"
+# JDIHN harvests each member's feed from a fixed path of its JDIH site: <site>/jdih/integrasi/document.json.
+JDIH_FEED = "jdih/integrasi/document.json"
 
 
 class HasSiteUrl(Protocol):
@@ -126,9 +131,54 @@ def faction(term: str, slug: str) -> str:
     return f"{FACTIONS}{term}/{slug}/"
 
 
+def term_bodies(term: str) -> str:
+    """Site path of the bodies of a term: ``alat-kelengkapan/<term>/``."""
+    return f"{BODIES}{term}/"
+
+
+def term_factions(term: str) -> str:
+    """Site path of the factions of a term: ``fraksi/<term>/``."""
+    return f"{FACTIONS}{term}/"
+
+
 def register_download(extension: str) -> str:
     """Site path of a download of the public register: ``register/register.<csv|json|xlsx>``."""
     return f"{REGISTER}register.{extension}"
+
+
+def register_chart() -> str:
+    """Site path of the register's monthly summary chart (SVG, drawn at build time): ``register/ringkasan.svg``."""
+    return f"{REGISTER}ringkasan.svg"
+
+
+def document(slug: str) -> str:
+    """Site path of a public information document: ``informasi/<slug>/``."""
+    return f"{INFORMASI}{slug}/"
+
+
+def document_file(page: str, name: str) -> str:
+    """Site path of a file of a document or legal product (its page ``page``) as served: ``<page><name>``."""
+    return f"{page}{name}"
+
+
+def kip(category: str) -> str:
+    """Site path of the documents of one KIP category: ``informasi/kategori/<berkala|serta-merta|setiap-saat>/``."""
+    return f"{INFORMASI}kategori/{category}/"
+
+
+def dip_download(extension: str) -> str:
+    """Site path of a download of the Daftar Informasi Publik: ``informasi/dip/dip.<csv|xlsx>``."""
+    return f"{DIP}dip.{extension}"
+
+
+def legal(slug: str) -> str:
+    """Site path of a legal product (Perda, Keputusan DPRD ...): ``jdih/<slug>/``."""
+    return f"{JDIH}{slug}/"
+
+
+def legal_type(kind: str) -> str:
+    """Site path of the legal products of one type: ``jdih/jenis/<type>/``."""
+    return f"{JDIH}jenis/{kind}/"
 
 
 def list_page(path: str, number: int) -> str:
@@ -144,6 +194,14 @@ def page(name: str) -> str:
 def source(path: str) -> str:
     """The staged Markdown file of the page at ``path``: ``x/y/`` -> ``x/y.md``."""
     return f"{path.rstrip('/')}.md"
+
+
+def source_page(name: str) -> str:
+    """The site path of the staged Markdown file ``name``: the inverse of ``source`` and ``index_source``."""
+    stem = name.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return f"{stem}/"
 
 
 def index_source(path: str) -> str:

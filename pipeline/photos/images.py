@@ -68,10 +68,14 @@ def _fingerprint(variant: Variant) -> str:
 
 
 RESPONSIVE_WIDTHS = (480, 960, 1600)
+THUMB_WIDTHS = (160, 320)  # plus the 480 px "thumb" itself
 VARIANTS: tuple[Variant, ...] = (
     *(Variant(f"w{w}", "WEBP", w, quality=72) for w in RESPONSIVE_WIDTHS),
     Variant("fallback", "JPEG", 960, quality=78),
     Variant("thumb", "WEBP", 480, 320, quality=70),
+    # Lists and the gallery show thumbnails at ~144-240 CSS px: a phone picks one of these
+    # from the srcset (stage.thumb_srcset) instead of the 480 px one (issue 18).
+    *(Variant(f"thumb{w}", "WEBP", w, round(w * 320 / 480), quality=70) for w in THUMB_WIDTHS),
     Variant("og", "JPEG", 1200, 630, quality=80),
     Variant("social", "JPEG", 1440, quality=85, social=True),
 )

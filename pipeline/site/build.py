@@ -67,11 +67,12 @@ def build(config: Config, site_dir: Path | None = None, engine: str | None = Non
     files, variants = stage(config, report.items, report.pages, None, processed, cache,
                             marked=engine == "zensical", content=report.content)
     published = _published(config, report.items, variants)
+    notices = sections.notices(config, report.content)
     if engine == "zensical":
         site_dir.parent.mkdir(parents=True, exist_ok=True)
-        swap(zensical.run_zensical(config, files, site_dir, variants, MARKER), site_dir)
+        swap(zensical.run_zensical(config, files, site_dir, variants, MARKER, notices), site_dir)
     else:
-        run_mkdocs(config, files, site_dir, variants)
+        run_mkdocs(config, files, site_dir, variants, notices)
     record.write(config, published)  # after the swap: the record describes the site in place
     return BuildResult(report, site_dir, len(files), time.perf_counter() - started, stats)
 
@@ -92,12 +93,13 @@ def _published(config: Config, items, variants: dict[str, Path]) -> list[record.
 
 
 def run_mkdocs(config: Config, files: dict[str, str], site_dir: Path,
-               photos: dict[str, Path] | None = None) -> None:
+               photos: dict[str, Path] | None = None, notices: list[dict[str, str]] | None = None) -> None:
     """Build the staged ``files`` (site path -> text) and ``photos`` with MkDocs, then swap into ``site_dir``.
 
     The texts never touch the disk: the portal plugin gives them to MkDocs
     as in-memory files (writing and reading back 1,300 small files was a
     tenth of a 1,000-item build), and links the photos into the new site.
+    ``notices`` (serta-merta) reach the theme as ``extra.portal_notices``.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -116,6 +118,7 @@ def run_mkdocs(config: Config, files: dict[str, str], site_dir: Path,
             raise PortalError("mkdocs.yml tidak memuat plugin `portal` di `plugins:`. Plugin itu wajib: ia "
                               "menyaring HTML setiap halaman dan memasang foto. Tambahkan `- portal`.")
         portal.generated, portal.links, portal.csp = files, photos or {}, True
+        mk["extra"]["portal_notices"] = notices or []
         _quiet_mkdocs()
         mkdocs_build(mk)
         # Every HTML file sanitized and given its policy by the plugin, or a theme page (404.html).

@@ -7,7 +7,7 @@ entries; kept apart so neither imports the other (``stage`` calls ``feeds``).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.content.model import Item
 
@@ -40,7 +40,8 @@ class WebPhoto:
     og: str
     og_bytes: int
     social: str
-    files: dict[str, str]  # site path -> cache file name
+    files: dict[str, str]  # site path -> cache file name (only the variants a page or post uses)
+    thumbs: list[tuple[int, str]] = field(default_factory=list)  # (width, site path) of every thumbnail size
 
 
 @dataclass

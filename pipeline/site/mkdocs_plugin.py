@@ -58,7 +58,7 @@ from markupsafe import Markup, escape
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from pipeline.site import csp
+from pipeline.site import csp, prune, sitemap
 from pipeline.site.sanitize import ID_PREFIX, TEXT_KEYS, prefixed, sanitize, search_entry_text, slugify  # noqa: F401 (re-exported)
 from pipeline.site.stage import MARKER, RAW_END, RAW_START, TEXT_END, TEXT_START
 
@@ -137,6 +137,9 @@ class PortalPlugin(BasePlugin):
             self._link_error = exc
 
     def on_post_build(self, config):
+        if self.generated:  # portal build (portal serve stages into docs_dir: no dates needed there)
+            sitemap.rewrite(Path(config.site_dir), sitemap.lastmods(self.generated), config.site_url)
+            prune.prune_theme_files(Path(config.site_dir))
         if self._linker is not None:
             self._linker.join()
             self._linker = None

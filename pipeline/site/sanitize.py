@@ -43,18 +43,25 @@ ATTRIBUTES = {
     "a": {"href", "rel", "target", "tabindex", "data-width", "data-height"},
     "img": {"src", "alt", "width", "height", "loading", "decoding", "fetchpriority", "srcset", "sizes"},
     "source": {"type", "srcset", "sizes"},
-    "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"},
+    "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan", "scope"},
     "time": {"datetime"}, "blockquote": {"cite"}, "q": {"cite"}, "ol": {"start"},
 }
 # The classes of the stage's own templates (pipeline/site/templates/), per tag, and
 # nothing else: content must not dress up as the theme's interface.
 CLASSES = {
-    "p": {"portal-meta", "portal-tags", "portal-intro"},
-    "div": {"portal-lead", "portal-gallery", "portal-list"},
+    "p": {"portal-meta", "portal-more", "portal-tags", "portal-intro", "portal-note", "portal-provenance",
+          "portal-register__empty", "portal-register__printed", "portal-register__note", "portal-register__filter"},
+    "div": {"portal-lead", "portal-gallery", "portal-list", "portal-home", "portal-grid", "portal-home__side",
+            "portal-categories", "portal-category", "portal-register", "portal-register__scroll", "portal-dip"},
     "nav": {"portal-share", "portal-pager", "portal-pagination"},
     "a": {"portal-pager__newer", "portal-pager__older"},
-    "article": {"portal-teaser"},
-    "ul": {"portal-links"},
+    "article": {"portal-teaser", "portal-headline", "portal-card"},
+    "ul": {"portal-links", "portal-agenda", "portal-agenda-list", "portal-quick"},
+    # The agenda (templates/agenda*.md): status badges and the facts of a sitting.
+    "span": {"portal-meta", "portal-badge", "portal-badge--diubah", "portal-badge--dibatalkan", "portal-register__label"},
+    "dl": {"portal-facts"},
+    # The register (templates/register.md): the table, its monthly summary and chart.
+    "table": {"portal-register__table", "portal-register__log", "portal-register__summary"}, "figure": {"portal-register__chart"},
 }
 # Every id that comes from content starts with it; no id of Material
 # (``__config``, ``__search``, ``__drawer``...) or of its JavaScript does.

@@ -36,6 +36,7 @@ def render(config: Config, content: Content, processed: dict[Path, Processed],
     files.update(council_files)
     links.update(council_links)
     files.update(register_page.render(config))
+    links.update(register_page.downloads(config))  # the XLSX: binary, linked from a cache like a photo
     document_files, document_links = documents.render(config, content)
     files.update(document_files)
     links.update(document_links)
@@ -45,6 +46,11 @@ def render(config: Config, content: Content, processed: dict[Path, Processed],
 def upcoming(config: Config, content: Content | None, limit: int = 3) -> list[AgendaTeaser]:
     """The next ``limit`` sittings for the home page (none without content)."""
     return agenda.upcoming(config, content, limit) if content is not None else []
+
+
+def notices(config: Config, content: Content | None) -> list[dict[str, str]]:
+    """The serta-merta notices every page announces today (``title``, ``url``, ``until``)."""
+    return documents.notices(config, content) if content is not None else []
 
 
 def provenance(config: Config, item: Item) -> Provenance | None:

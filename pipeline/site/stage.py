@@ -11,9 +11,9 @@ Articles stay out of the navigation (MkDocs renders the nav into every page).
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
-import secrets
 import shutil
 from collections import defaultdict
 from pathlib import Path
@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import yaml
-from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from pipeline.config import Config
@@ -31,38 +30,42 @@ from pipeline.content.model import Item, Page
 if TYPE_CHECKING:
     from pipeline.content.load import Content
 from pipeline.content.urls import relative as relative_url  # noqa: F401 (re-exported: tests and callers use the old name)
-from pipeline.photos.images import Processed
-from pipeline.site import feeds, sections
+from pipeline.photos.images import THUMB_WIDTHS, Processed
+from pipeline.site import feeds, sections, templating
 from pipeline.site.entries import MONTHS, AgendaTeaser, Entry, WebPhoto, format_date
-from pipeline.site.sanitize import TEXT_KEYS, body_marks
+from pipeline.site.sanitize import TEXT_KEYS
+from pipeline.site.templating import (  # noqa: F401 (re-exported: build, zensical, serve and tests use them here)  # noqa: F401 (re-exported)
+    BODY_END,
+    BODY_START,
+    GALLERY_SIZES,
+    MARKER,
+    PER_PAGE,
+    RAW_END,
+    RAW_START,
+    TEXT_END,
+    TEXT_START,
+    THUMB_SIZES,
+)
+from pipeline.site.templating import front_matter as _front_matter
+from pipeline.site.templating import helpers as _helpers
+from pipeline.site.templating import listing as _listing
+from pipeline.site.templating import md_text as _md_text
 
-PER_PAGE = 20  # a phone scrolls 20 teasers easily; half the pages for MkDocs to render
 HOME_ITEMS = 10
 SIZES = "(min-width: 76.25em) 45rem, 100vw"
 
-# Autoescaped: titles, captions, alt texts and credits are editor input.
-_env = Environment(loader=PackageLoader("pipeline.site", "templates"), autoescape=True,
-                   trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-
-# The markers the portal MkDocs plugin looks for: trusted HTML blocks that skip
-# Markdown, and the bounds of an article's search text. Random per process, so
-# no narrative can forge them: a fixed text (``portalraw0portalraw``,
-# ``<!--/portal:text-->``) crashed the build or cut the search index (issue 10).
-# ``portal build`` and ``portal serve`` stage and render in the same process.
-MARKER = secrets.token_hex(8)
-RAW_START, RAW_END = f"<!--portal-{MARKER}:raw-->", f"<!--/portal-{MARKER}:raw-->"
-TEXT_START, TEXT_END = f"<!--portal-{MARKER}:text-->", f"<!--/portal-{MARKER}:text-->"
-BODY_START, BODY_END = body_marks(MARKER)
-_env.globals.update(raw_start=Markup(RAW_START), raw_end=Markup(RAW_END),
-                    text_start=Markup(TEXT_START), text_end=Markup(TEXT_END))
+# The environment (autoescaped), the per-process raw/text/body markers and the
+# front-matter writer live in templating, shared with the sections; old names kept.
+_env = templating.env
 
 
 def web_photos(item: Item, processed: dict[Path, Processed]) -> list[WebPhoto]:
     """The item's photos with their staged names (``<article>/foto/<name>-<variant>.<ext>``)."""
     photos = []
-    for photo, name in zip(item.photos, urls.photo_names(item.photos), strict=True):
+    for index, (photo, name) in enumerate(zip(item.photos, urls.photo_names(item.photos), strict=True)):
         out = processed[photo.path].outputs
         url = {v.name: urls.photo(item.url, name, v.name, v.file.rsplit('.', 1)[1]) for v in out.values()}
+        thumbs = dict(sorted((v.width, url[v.name]) for v in out.values() if v.name.startswith("thumb")))
         # Several widths collapse to one when the source is small: list each once.
         widths = dict(sorted((v.width, url[v.name]) for v in out.values() if v.name.startswith("w")))
         large = max((v for v in out.values() if v.name.startswith("w")), key=lambda v: v.width)
@@ -71,8 +74,16 @@ def web_photos(item: Item, processed: dict[Path, Processed]) -> list[WebPhoto]:
             fallback=url["fallback"], width=out["fallback"].width, height=out["fallback"].height,
             large=url[large.name], large_width=large.width, large_height=large.height,
             thumb=url["thumb"], thumb_width=out["thumb"].width, thumb_height=out["thumb"].height,
-            og=url["og"], og_bytes=out["og"].bytes, social=url["social"], files={url[v.name]: v.file for v in out.values()}))
+            og=url["og"], og_bytes=out["og"].bytes, social=url["social"], thumbs=sorted(thumbs.items()),
+            files={url[v.name]: v.file for v in out.values() if index == 0 or v.name in _GALLERY_VARIANTS
+                   or v.name == large.name}))
     return photos
+
+
+# What the site deploys of a photo after the first (the lead): the gallery's thumbnails, the
+# large size its link opens, and the JPEG the social posts fetch (build record). Their other
+# variants (fallback, og, the smaller widths) stay in the cache, unused by any page (issue 18).
+_GALLERY_VARIANTS = {"thumb", "social", *(f"thumb{w}" for w in THUMB_WIDTHS)}
 
 
 def stage(config: Config, items: list[Item], pages: list[Page], target: Path | None,
@@ -200,23 +211,6 @@ def link_files(target: Path, links: dict[str, Path]) -> None:
             shutil.copyfile(source, path)
 
 
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: ~10x faster at 1,000s of pages
-
-
-def _front_matter(**meta) -> Markup:
-    return Markup(yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000).strip())
-
-
-def _helpers(page_url: str) -> dict:
-    def rel(target: str) -> str:
-        return urls.relative(page_url, target)
-
-    def srcset(photo: WebPhoto) -> str:
-        return ", ".join(f"{rel(url)} {width}w" for width, url in photo.widths)
-
-    return {"rel": rel, "srcset": srcset}
-
-
 def render_article(config: Config, entry: Entry, newer: Entry | None = None, older: Entry | None = None) -> str:
     """One news article: title, details, lead photo, narrative, gallery, tags, share links, neighbours."""
     item, meta = entry.item, entry.item.meta
@@ -228,9 +222,15 @@ def render_article(config: Config, entry: Entry, newer: Entry | None = None, old
     provenance = sections.provenance(config, item)
     if provenance:  # for the JSON-LD reviewedBy and lastReviewed
         extra.update(reviewed_by=provenance.reviewed_by, last_reviewed=provenance.last_reviewed)
+    # JSON-LD wants a time and an offset: the front-matter holds the day of the activity (H) only, so the
+    # article is dated 00:00 that day in the site's zone, as the feeds date it; `updated` (a day) likewise.
+    published = feeds._published(config, entry.date).isoformat()
+    updated = meta.get("updated")
+    extra.update(published=published, modified=feeds._published(config, updated).isoformat()
+                 if isinstance(updated, dt.date) else published)
     head = _front_matter(title=entry.title, description=entry.caption, date=entry.date.isoformat(),
                          category=entry.category, tags=list(meta.get("tags") or []), type="article",
-                         location=meta.get("location") or "", **extra)
+                         location=meta.get("location") or "", lastmod=entry.date.isoformat(), **extra)
     text = f"{entry.title} {absolute}"
     share = [("WhatsApp", f"https://wa.me/?text={quote(text)}"),
              ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={quote(absolute)}"),
@@ -245,31 +245,39 @@ def render_article(config: Config, entry: Entry, newer: Entry | None = None, old
         share=share, newer=newer, older=older, provenance=provenance, **_helpers(entry.url))
 
 
-def _listing(url: str, title: str, heading: str, entries: list[Entry], description: str, *,
-             intro: str = "", more: str | None = None, links=None, per_page: int = PER_PAGE) -> dict[str, str]:
-    """``url`` and its pagination pages (``<url>halaman/N/``)."""
-    chunks = [entries[i:i + per_page] for i in range(0, len(entries), per_page)] or [[]]
-    pages = len(chunks)
-    out = {}
-    for number, chunk in enumerate(chunks, start=1):
-        page_url = urls.list_page(url, number)
-        previous = None if number == 1 else urls.list_page(url, number - 1)
-        following = urls.list_page(url, number + 1) if number < pages else None
-        suffix = f" (halaman {number})" if number > 1 else ""
-        # Lists repeat the articles' teasers: keep them out of the search index.
-        head = _front_matter(title=title + suffix, description=description, search={"exclude": True})
-        text = _env.get_template("listing.md").render(
-            front_matter=head, heading=heading + suffix, intro=intro, entries=chunk, pages=pages, number=number,
-            previous=previous, next=following, more=more if number == 1 else None,
-            links=links if number == 1 else None, **_helpers(page_url))
-        out[urls.index_source(page_url)] = text
-    return out
+# The home page: the newest item large, the next ones as cards, then per category its newest few.
+HOME_CATEGORY_ITEMS = 3
+HOME_LEAD_SIZES = "(min-width: 76.25em) 39rem, (min-width: 60em) 62vw, 100vw"  # portal.css: .portal-home
+HOME_CARD_SIZES = "(max-width: 36em) 50vw, 15rem"  # two cards a row on a phone
+
+
+def render_home(config: Config, entries: list[Entry], agenda: list[AgendaTeaser]) -> dict[str, str]:
+    """The home page: latest item large, the next ones in a grid, coming sittings, quick links, categories."""
+    by_category: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_category[entry.category_slug].append(entry)
+    categories = [(label, urls.category(slug), by_category[slug][:HOME_CATEGORY_ITEMS])
+                  for slug, label in config.categories.items() if by_category.get(slug)]
+    dates = {"lastmod": entries[0].date.isoformat()} if entries else {}
+    # The home repeats the articles' teasers: out of the search index, like the lists.
+    head = _front_matter(title="Beranda", description=f"Berita terbaru {config.site_name}",
+                         search={"exclude": True}, **dates)
+    text = _env.get_template("home.md").render(
+        front_matter=head, latest=entries[0] if entries else None, more_entries=entries[1:HOME_ITEMS],
+        archive=urls.ARCHIVE, agenda=agenda, agenda_url=urls.AGENDA, quick_links=config.quick_links,
+        categories=categories, category_url=urls.category, external=_external,
+        lead_sizes=HOME_LEAD_SIZES, card_sizes=HOME_CARD_SIZES, **_helpers(urls.HOME))
+    return {urls.index_source(urls.HOME): text}
+
+
+def _external(url: str) -> bool:
+    # A quick link is a site path or a whole https:// address (config checks which).
+    return url.startswith("https://")
 
 
 def render_lists(config: Config, entries: list[Entry], agenda: list[AgendaTeaser] | None = None) -> dict[str, str]:
     """Home (with the coming sittings of ``agenda``), category, tag and monthly archive pages, each paginated."""
-    files = _listing(urls.HOME, "Beranda", "Berita Terbaru", entries[:HOME_ITEMS],
-                     f"Berita terbaru {config.site_name}", more=urls.ARCHIVE if entries else None, per_page=HOME_ITEMS)
+    files = render_home(config, entries, agenda or [])
 
     by_category: dict[str, list[Entry]] = defaultdict(list)
     by_tag: dict[str, list[Entry]] = defaultdict(list)
@@ -280,23 +288,24 @@ def render_lists(config: Config, entries: list[Entry], agenda: list[AgendaTeaser
             by_tag[tag].append(entry)
         by_month[(entry.date.year, entry.date.month)].append(entry)
 
+    changed = entries[0].date if entries else None
     for slug, label in config.categories.items():
         files.update(_listing(urls.category(slug), f"Kategori: {label}", label, by_category.get(slug, []),
                               f"Berita kategori {label} {config.site_name}"))
     files.update(_listing(urls.CATEGORIES, "Kategori", "Kategori Berita", [], "Daftar kategori berita",
                           links=[(label, urls.category(slug), len(by_category.get(slug, [])))
-                                 for slug, label in config.categories.items()]))
+                                 for slug, label in config.categories.items()], changed=changed))
     for tag, tagged in sorted(by_tag.items()):
         files.update(_listing(urls.tag(tag), f"Tag: {tag}", f"#{tag}", tagged, f"Berita dengan tag {tag}"))
     files.update(_listing(urls.TAGS, "Tag", "Semua Tag", [], "Daftar tag berita",
-                          links=[(f"#{tag}", urls.tag(tag), len(tagged)) for tag, tagged in sorted(by_tag.items())]))
+                          links=[(f"#{tag}", urls.tag(tag), len(tagged)) for tag, tagged in sorted(by_tag.items())], changed=changed))
     for (year, month), monthly in sorted(by_month.items()):
         label = f"{MONTHS[month - 1]} {year}"
         files.update(_listing(urls.month(year, month), f"Arsip {label}", f"Arsip {label}", monthly,
                               f"Berita bulan {label}"))
     files.update(_listing(urls.ARCHIVE, "Arsip", "Arsip Berita", [], "Arsip berita per bulan",
                           links=[(f"{MONTHS[m - 1]} {y}", urls.month(y, m), len(v))
-                                 for (y, m), v in sorted(by_month.items(), reverse=True)]))
+                                 for (y, m), v in sorted(by_month.items(), reverse=True)], changed=changed))
     return files
 
 
@@ -309,9 +318,3 @@ def render_page(page: Page) -> str:
     return f"---\n{_front_matter(**meta)}\n---\n\n{page.doc.body.strip()}\n"
 
 
-def _md_text(text: str) -> str:
-    # Plain text into Markdown: escape what Markdown or HTML would interpret.
-    out = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for ch in "\\`*_[]#":
-        out = out.replace(ch, "\\" + ch)
-    return out

@@ -15,7 +15,6 @@ Measured on the sample site (2026-12): 0.5-0.75 s on either engine.
 
 from __future__ import annotations
 
-import gzip
 import os
 import re
 import shutil
@@ -31,6 +30,7 @@ import yaml
 
 from pipeline.config import CONFIG_FILE, Config
 from pipeline.errors import PortalError
+from pipeline.site import prune, sitemap
 from pipeline.site.sanitize import check_coverage, sanitize_search, sanitize_site
 
 PINNED = "0.0.73"  # 0.1.x needs zensical-ui, which the registry does not carry
@@ -140,7 +140,7 @@ def _plugin_names(plugins: Any) -> list[str]:
 
 
 def run_zensical(config: Config, files: dict[str, str], site_dir: Path, photos: dict[str, Path],
-                 marker: str) -> Path:
+                 marker: str, notices: list[dict[str, str]] | None = None) -> Path:
     """Build the staged ``files`` and ``photos`` with Zensical and sanitize the result; return the new site.
 
     Works in a temporary folder inside ``.portal/`` (Zensical wants docs_dir
@@ -155,14 +155,15 @@ def run_zensical(config: Config, files: dict[str, str], site_dir: Path, photos: 
     try:
         write_tree(work / "docs", files, photos)
         _derive_overrides(config.root / _custom_dir(config.mkdocs), work / "overrides")
-        (work / CONFIG_FILE).write_text(derive_config(config.mkdocs), encoding="utf-8")
+        (work / CONFIG_FILE).write_text(derive_config(config.mkdocs, notices), encoding="utf-8")
         build_watched(work / CONFIG_FILE)
         built = work / "site"
         covered, texts = sanitize_site(built, marker, STYLE_HASHES)
         check_coverage(built, covered)
         if (built / "search.json").is_file():
             sanitize_search(built / "search.json", texts)
-        _gzip_sitemap(built)
+        sitemap.rewrite(built, sitemap.lastmods(files), config.site_url)  # also writes sitemap.xml.gz
+        prune.prune_theme_files(built)
         site = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
         site.rmdir()
         shutil.move(str(built), site)  # a rename on one file system
@@ -176,15 +177,17 @@ def _custom_dir(mkdocs: dict[str, Any]) -> str:
     return str(theme.get("custom_dir") or "overrides") if isinstance(theme, dict) else "overrides"
 
 
-def derive_config(mkdocs: dict[str, Any]) -> str:
+def derive_config(mkdocs: dict[str, Any], notices: list[dict[str, str]] | None = None) -> str:
     """The ``mkdocs.yml`` Zensical builds: ours, with the work folder's paths and what Zensical reads.
 
     ``search`` keeps only ``enabled``/``separator`` (Zensical has its own
     engine); ``portal`` goes (its work is done by the stage and the sanitize
     pass); the headings' anchors keep the ``isi-`` prefix through toc's
-    ``slugify`` (a ``!!python/name`` tag, which Zensical resolves).
+    ``slugify`` (a ``!!python/name`` tag, which Zensical resolves). The serta-merta ``notices``
+    go in ``extra.portal_notices``, as ``run_mkdocs`` gives them to MkDocs.
     """
     data = {key: value for key, value in mkdocs.items() if key not in ("plugins", "hooks")}
+    data["extra"] = {**(data.get("extra") or {}), "portal_notices": notices or []}
     data.update(docs_dir="docs", site_dir="site")
     theme = dict(data.get("theme") or {})
     theme["custom_dir"] = "overrides"
@@ -222,9 +225,3 @@ def _derive_overrides(source: Path, target: Path) -> None:
         text = _MEMO_BLOCK.sub("", main.read_text(encoding="utf-8"))
         main.write_text(_META_ESCAPE.sub(r"\1", text), encoding="utf-8")
 
-
-def _gzip_sitemap(site: Path) -> None:
-    # MkDocs publishes sitemap.xml.gz beside sitemap.xml; Zensical does not.
-    sitemap = site / "sitemap.xml"
-    if sitemap.is_file():
-        (site / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap.read_bytes(), mtime=0))

@@ -36,8 +36,9 @@ from pipeline.content.sop import ATTEMPTING, LEDGER_STATES
 from pipeline.errors import PortalError
 
 STATES = LEDGER_STATES  # defined with the other SOP facts in pipeline/content/sop.py
-README = ("# portal-ledger\n\nDaftar publikasi portal ke media sosial, ditulis otomatis oleh `portal publish` "
-          "(satu baris JSON per perubahan status, ditandatangani dengan PORTAL_LEDGER_KEY). "
+README = ("# portal-ledger\n\nDaftar publikasi portal ke media sosial (`ledger.jsonl`), ditulis otomatis oleh "
+          "`portal publish` (satu baris JSON per perubahan status, ditandatangani dengan PORTAL_LEDGER_KEY), dan "
+          "register dokumentasi dan konten (`register.jsonl`), ditulis oleh `portal register capture`. "
           "Jangan disunting manual: baris yang diubah, dihapus atau ditukar membuat `portal publish` berhenti.\n")
 RETRIES = 5  # re-applications after a push lost a race with another run
 KEY_ENV = "PORTAL_LEDGER_KEY"
@@ -439,10 +440,19 @@ class GitBranchStore:
         return self.content
 
     def _commit(self, content: str, parent: str | None, message: str) -> str:
+        """A commit on ``parent`` whose tree has ``content`` as this store's file and keeps every other file.
+
+        The branch holds the post ledger and the register side by side: writing one must never drop the
+        other. A new branch starts with a README for people who open it.
+        """
         blob = self._git("hash-object", "-w", "--stdin", input=content.encode("utf-8")).strip()
-        readme = self._git("hash-object", "-w", "--stdin", input=README.encode("utf-8")).strip()
-        tree = self._git("mktree", input=f"100644 blob {readme}\tREADME.md\n"
-                                         f"100644 blob {blob}\t{self.filename}\n".encode()).strip()
+        entries = self._git("ls-tree", parent).splitlines() if parent else []
+        kept = [e for e in entries if e.split("\t", 1)[-1] != self.filename]
+        if not any(e.endswith("\tREADME.md") for e in kept):
+            readme = self._git("hash-object", "-w", "--stdin", input=README.encode("utf-8")).strip()
+            kept.append(f"100644 blob {readme}\tREADME.md")
+        listing = "\n".join([*kept, f"100644 blob {blob}\t{self.filename}"]) + "\n"
+        tree = self._git("mktree", input=listing.encode()).strip()
         parents = ["-p", parent] if parent else []
         return self._git("commit-tree", "--no-gpg-sign", tree, *parents, "-m", message).strip()
 
@@ -487,7 +497,8 @@ class GitBranchStore:
                 record = json.loads(text)
                 message = f"ledger: {record['item']} {record['platform']} {record['state']}"
             except (ValueError, TypeError, KeyError):
-                message = "ledger: daftar baru" if '"kind": "start"' in text else "ledger: tambah baris"
+                name = self.filename.rsplit(".", 1)[0]  # ledger, register: the files of the branch
+                message = f"{name}: daftar baru" if '"kind": "start"' in text else f"{name}: tambah baris"
             base = self.content if not self.content or self.content.endswith("\n") else self.content + "\n"
             content = base + text + "\n"
             commit = self._commit(content, self.tip, message)
