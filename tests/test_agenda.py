@@ -174,9 +174,12 @@ def test_upcoming_leaves_out_cancelled_and_past_sittings(agenda_project, monkeyp
     assert later == []
 
 
-def test_no_agenda_no_pages(tmp_path, monkeypatch):
+def test_no_agenda_still_has_its_page_but_no_calendar(tmp_path, monkeypatch):
+    """The navigation and the home page link the agenda: its page says no sitting is planned."""
     files, coming = rendered(new_project(tmp_path / "site"), monkeypatch)
-    assert files == {} and coming == []
+    assert list(files) == ["agenda/index.md"] and coming == []
+    assert "<p>Belum ada rapat terjadwal.</p>" in files["agenda/index.md"]
+    assert "agenda.ics" not in files["agenda/index.md"]
 
 
 # --------------------------------------------------------------------------- agenda.ics

@@ -52,15 +52,18 @@ class Shown:
 
 
 def render(config: Config, content: Content) -> dict[str, str]:
-    """Staged files of the agenda: site path -> text (Markdown pages, ``agenda.ics``)."""
+    """Staged files of the agenda: site path -> text (Markdown pages, ``agenda.ics``).
+
+    The agenda page is always there (the navigation and the home page link it), saying so when no
+    sitting is planned; ``agenda.ics`` only with a sitting (RFC 5545 wants a component in a calendar).
+    """
     shown = sittings(config, content)
-    if not shown and not content.agenda:
-        return {}
     today = config.today()
     files = {urls.index_source(urls.AGENDA): render_agenda(config, shown, today)}
     for item in shown:
         files[urls.index_source(item.teaser.url)] = render_sitting(config, item)
-    files[urls.AGENDA_ICS] = calendar(config, shown, today)
+    if shown:
+        files[urls.AGENDA_ICS] = calendar(config, shown, today)
     return files
 
 
@@ -120,7 +123,8 @@ def render_agenda(config: Config, shown: list[Shown], today: dt.date) -> str:
     head = templating.front_matter(title="Agenda Rapat", description=f"Jadwal rapat dan kegiatan {config.site_name}",
                                search={"exclude": True})
     return templating.env.get_template("agenda.md").render(
-        front_matter=head, coming=coming, past=past, ics=urls.AGENDA_ICS, zone=sop.zone_name(config.timezone),
+        front_matter=head, coming=coming, past=past, ics=urls.AGENDA_ICS if shown else None,
+        zone=sop.zone_name(config.timezone),
         rel=templating.linker(urls.AGENDA))
 
 
