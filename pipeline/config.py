@@ -108,15 +108,26 @@ class Config:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def now(self) -> dt.datetime:
+        """Now, aware, in the site's time zone (``PORTAL_NOW`` pins it: ``YYYY-MM-DDTHH:MM``, site time)."""
+        pinned = os.environ.get("PORTAL_NOW")
+        if pinned:
+            try:
+                value = dt.datetime.fromisoformat(pinned)
+            except ValueError:
+                raise PortalError(f"PORTAL_NOW={pinned!r} bukan waktu YYYY-MM-DDTHH:MM.") from None
+            return value.astimezone(self.tz) if value.tzinfo else value.replace(tzinfo=self.tz)
+        return dt.datetime.now(self.tz)
+
     def today(self) -> dt.date:
-        """Today in the site's time zone (``PORTAL_TODAY`` pins it, for tests and replays)."""
+        """Today in the site's time zone (``PORTAL_TODAY`` pins it, for tests and replays; else ``now()``)."""
         pinned = os.environ.get("PORTAL_TODAY")
         if pinned:
             try:
                 return dt.date.fromisoformat(pinned)
             except ValueError:
                 raise PortalError(f"PORTAL_TODAY={pinned!r} bukan tanggal YYYY-MM-DD.") from None
-        return dt.datetime.now(self.tz).date()
+        return self.now().date()
 
 
 class _LenientLoader(yaml.SafeLoader):

@@ -38,6 +38,8 @@ from pipeline.check.narrative import (
 from pipeline.check.narrative import WORD as _WORD
 from pipeline.check.narrative import narrative_rules as _narrative_rules
 from pipeline.check.narrative import template_rule as _template_rule
+from pipeline.check.retraction import check_retraction
+from pipeline.check.schedule import check_schedule
 
 # The plain-text field rules, shared with the other content kinds (under their old names here).
 from pipeline.check.text import kb as _kb  # noqa: F401 (old name)
@@ -45,6 +47,7 @@ from pipeline.check.text import nfc_len as _nfc_len
 from pipeline.check.text import problem as _problem
 from pipeline.check.text import text_rules as _text_rules
 from pipeline.check.text import title_rules as _title_rules
+from pipeline.check.updates import check_updates
 from pipeline.config import PLATFORMS, Config, Limits
 from pipeline.content import schema, sop
 from pipeline.content.load import YEAR, Content, first_heading, load, rel, unsafe_path
@@ -175,6 +178,9 @@ def check_item(item: Item, config: Config, today: dt.date, listing: list[str],
         problems.extend(_photo_rules(item, doc, meta.get("photos"), listing, inspect, nested,
                                      set() if broken is None else broken))
     problems.extend(_narrative_rules(item, doc, config.limits))
+    problems.extend(check_updates(item, doc, config, today))
+    problems.extend(check_retraction(item, doc, config, today))
+    problems.extend(check_schedule(item, doc, config, today))
     return problems
 
 

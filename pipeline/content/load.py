@@ -35,6 +35,9 @@ from pipeline.content.council import Council, load_council
 from pipeline.content.documents import Documents, load_documents
 from pipeline.content.frontmatter import read_file
 from pipeline.content.model import ERROR, Item, Page, Photo, Problem
+from pipeline.content.retraction import read_retraction
+from pipeline.content.schedule import read_publish_at
+from pipeline.content.updates import read_updates
 from pipeline.errors import UsageError
 
 ITEM_FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
@@ -128,6 +131,10 @@ def _fill_item(item: Item, config: Config, listing: list[str]) -> None:
     if item.doc is None:
         return
     item.date = normalize_date(item.meta.get("date"), config.tz)
+    item.updates = read_updates(item, config)
+    item.retraction = read_retraction(item, config)
+    item.publish_at = read_publish_at(item, config)
+    item.due = item.publish_at is None or item.publish_at <= config.now()
     photos = item.meta.get("photos")
     if not isinstance(photos, list):
         return

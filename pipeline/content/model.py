@@ -93,6 +93,25 @@ class Photo:
     line: int
 
 
+@dataclass(frozen=True)
+class Update:
+    """One entry of an item's ``updates`` list: a major correction, shown to the public with its note."""
+
+    date: dt.date
+    note: str
+    social: bool  # also posted as a reply/comment under the item's social posts
+    line: int
+
+
+@dataclass(frozen=True)
+class Retraction:
+    """An item's ``retracted`` block: its URL keeps a notice with the reason, everything else leaves."""
+
+    date: dt.date
+    reason: str
+    line: int
+
+
 @dataclass
 class Item:
     """A news item: ``content/berita/<YYYY>/<YYYY-MM-DD>-<slug>/index.md``."""
@@ -104,6 +123,26 @@ class Item:
     folder_date: str = ""
     date: dt.date | None = None
     photos: list[Photo] = field(default_factory=list)
+    # The item's life after approval (issue 15), filled by ``load`` from valid values only:
+    updates: list[Update] = field(default_factory=list)  # oldest first
+    retraction: Retraction | None = None
+    publish_at: dt.datetime | None = None  # aware, in the site's time zone
+    due: bool = True  # False while ``publish_at`` is still ahead at load time
+
+    @property
+    def on_site(self) -> bool:
+        """True when the article's URL answers: checked, not a draft, dated and due (retracted ones too)."""
+        return self.doc is not None and not self.draft and self.date is not None and self.due
+
+    @property
+    def listed(self) -> bool:
+        """True when the item is shown in lists, feeds, search and the sitemap, with its photos."""
+        return self.on_site and self.retraction is None
+
+    @property
+    def updated(self) -> dt.date | None:
+        """The day of the latest major change (``updates``), None when there was none."""
+        return max((u.date for u in self.updates), default=None)
 
     @property
     def folder(self) -> Path:

@@ -56,6 +56,13 @@ ITEM_KEYS: dict[str, Key] = {k.name: k for k in (
     Key("social", (list,), False, None, "media sosial tujuan; [] berarti hanya situs",
         "[facebook, instagram, x, telegram]"),
     Key("draft", (bool,), False, False, "true bila belum siap terbit", "false"),
+    Key("updates", (list,), False, [], "koreksi penting setelah terbit, tiap entri punya date dan note "
+        "(opsional social: true untuk membalas unggahan media sosial)",
+        "[{date: 2026-11-22, note: Nama narasumber diperbaiki.}]"),
+    Key("retracted", (dict,), False, None, "penarikan berita: date dan reason; halaman tinggal berisi "
+        "pemberitahuan, unggahan media sosial dihapus", "{date: 2026-11-25, reason: Kegiatan batal dilaksanakan.}"),
+    Key("publish_at", (), False, None, "terbit terjadwal (zona waktu situs), format YYYY-MM-DD HH:MM",
+        "2026-11-21 08:00"),
     Key("id", (str,), False, None, "pengenal tetap berita untuk media sosial (dibuat `portal new`); jangan "
         "diubah, jangan disalin ke berita lain", "2026-11-20-a1b2c3"),
 )}

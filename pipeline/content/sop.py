@@ -86,7 +86,9 @@ def item_id(folder_name: str, *, fresh: bool = False) -> str:
 # --------------------------------------------------------------------------- ledger states
 
 PLANNED, ATTEMPTING, POSTED, FAILED, UNKNOWN = "PLANNED", "ATTEMPTING", "POSTED", "FAILED", "UNKNOWN"
-LEDGER_STATES = (PLANNED, ATTEMPTING, POSTED, FAILED, UNKNOWN)
+DELETED, MANUAL = "DELETED", "MANUAL"
+"""A retracted item's post: deleted through the API, or listed for a person to delete ("hapus manual")."""
+LEDGER_STATES = (PLANNED, ATTEMPTING, POSTED, FAILED, UNKNOWN, DELETED, MANUAL)
 """Every state of one item's post on one platform in the ledger (SOP: Admin Medsos posts each item once).
 
 PLANNED -> ATTEMPTING (written before the call that makes the post public)

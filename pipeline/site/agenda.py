@@ -83,7 +83,7 @@ def sittings(config: Config, content: Content) -> list[Shown]:
     """Every sitting that can be shown (read, dated, with a valid start), soonest first."""
     news = {}
     for item in content.items:
-        if item.doc is not None and not item.draft:
+        if item.listed:
             news[item.source.parent.name] = item.url
             if isinstance(item.meta.get("id"), str):
                 news[item.meta["id"].strip()] = item.url

@@ -57,7 +57,7 @@ def build(config: Config, site_dir: Path | None = None, engine: str | None = Non
         return BuildResult(report, None)
     site_dir = Path(site_dir) if site_dir else config.root / SITE_DIR
     cache = config.root / CACHE_DIR
-    photos = [p.path for item in report.items if not item.draft for p in item.photos]
+    photos = [p.path for item in report.items if item.listed for p in item.photos]
     if report.content is not None:
         photos += sections.photo_paths(report.content)
     processed, stats, failures = images.process(photos, cache, prune=True)
@@ -82,7 +82,7 @@ def _published(config: Config, items, variants: dict[str, Path]) -> list[record.
     from pipeline.content import urls
 
     out = []
-    for item in sorted((i for i in items if not i.draft and i.date), key=lambda i: (i.date, i.rel)):
+    for item in sorted((i for i in items if i.on_site), key=lambda i: (i.date, i.rel)):
         photos = [(urls.social_photo(item.url, name), photo.alt)
                   for photo, name in zip(item.photos, urls.photo_names(item.photos), strict=True)]
         missing = [path for path, _ in photos if path not in variants]

@@ -189,7 +189,7 @@ def _news_by_tag(content: Content) -> dict[str, list[tuple[dt.date, str, str]]]:
     """Published items by tag, newest first: ``(date, site path, title)``."""
     tagged: dict[str, list[tuple[dt.date, str, str]]] = defaultdict(list)
     for item in content.items:
-        if item.doc is None or item.draft or item.date is None:
+        if not item.listed or item.date is None:  # (listed implies dated; said again for the type checker)
             continue
         for tag in item.meta.get("tags") or []:
             if isinstance(tag, str):

@@ -251,7 +251,7 @@ def dip_rows(config: Config, content: Content, informasi: list[Shown]) -> list[d
                      "kip": KIP.get(record.text("kip"), record.text("kip")), "url": urls.absolute(config, shown.url),
                      "page": shown.url})
     defaults = config.dip_defaults
-    items = sorted((i for i in content.items if i.doc is not None and not i.draft and i.date),
+    items = sorted((i for i in content.items if i.listed),
                    key=lambda i: (i.date, i.slug), reverse=True)
     for item in items:
         assert item.date is not None

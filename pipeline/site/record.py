@@ -47,6 +47,23 @@ class RecordedPhoto:
 
 
 @dataclass(frozen=True)
+class RecordedUpdate:
+    """A major correction (``updates``): its day, its public note, and whether it goes to social media."""
+
+    date: str  # YYYY-MM-DD
+    note: str
+    social: bool
+
+
+@dataclass(frozen=True)
+class RecordedRetraction:
+    """A retracted item (``retracted``): ``portal publish`` deletes its posts or lists them for a person."""
+
+    date: str  # YYYY-MM-DD
+    reason: str
+
+
+@dataclass(frozen=True)
 class Published:
     """One published item as ``portal publish`` needs it."""
 
@@ -59,6 +76,8 @@ class Published:
     tags: tuple[str, ...]
     platforms: tuple[str, ...]
     photos: tuple[RecordedPhoto, ...]
+    updates: tuple[RecordedUpdate, ...] = ()  # oldest first
+    retracted: RecordedRetraction | None = None  # a retracted item is recorded so its posts can be deleted
 
     @property
     def name(self) -> str:
@@ -79,7 +98,10 @@ def published(config: Config, item: Item, platforms: list[str], photos: list[tup
         id=item_id(item), path=item.folder.relative_to(config.root).as_posix(), date=item.date.isoformat(),
         url=item.url, title=item.title, caption=str(item.meta.get("caption") or ""),
         tags=tuple(t for t in item.meta.get("tags") or [] if isinstance(t, str)), platforms=tuple(platforms),
-        photos=tuple(RecordedPhoto(social, alt) for social, alt in photos))
+        photos=tuple(RecordedPhoto(social, alt) for social, alt in photos),
+        updates=tuple(RecordedUpdate(u.date.isoformat(), u.note, u.social) for u in item.updates),
+        retracted=RecordedRetraction(item.retraction.date.isoformat(), item.retraction.reason)
+        if item.retraction else None)
 
 
 def record_path(config: Config) -> Path:
@@ -128,7 +150,23 @@ def _entry(raw: dict) -> Published:
     if not set(platforms) <= set(PLATFORMS):
         raise ValueError(f"platform tidak dikenal: {sorted(set(platforms) - set(PLATFORMS))}")
     photos = tuple(RecordedPhoto(_str(p["social"], "social"), _str(p["alt"], "alt")) for p in raw["photos"])
-    return Published(**text, tags=tuple(_str(t, "tags") for t in raw["tags"]), platforms=platforms, photos=photos)
+    updates = tuple(RecordedUpdate(_date(u["date"], "updates"), _str(u["note"], "note"), _bool(u["social"], "social"))
+                    for u in raw.get("updates", ()))
+    retracted = raw.get("retracted")
+    return Published(**text, tags=tuple(_str(t, "tags") for t in raw["tags"]), platforms=platforms, photos=photos,
+                     updates=updates, retracted=None if retracted is None else RecordedRetraction(
+                         _date(retracted["date"], "retracted"), _str(retracted["reason"], "reason")))
+
+
+def _date(value, key: str) -> str:
+    dt.date.fromisoformat(_str(value, key))
+    return value
+
+
+def _bool(value, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"`{key}` bukan true/false")
+    return value
 
 
 def _str(value, key: str) -> str:

@@ -111,7 +111,7 @@ def stage(config: Config, items: list[Item], pages: list[Page], target: Path | N
     staged too: the agenda, the council, the register (``sections``).
     """
     processed = processed or {}
-    published = sorted((i for i in items if not i.draft and i.date),
+    published = sorted((i for i in items if i.listed),
                        key=lambda i: (i.date, i.slug), reverse=True)
     entries = []
     for item in published:
