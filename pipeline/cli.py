@@ -36,19 +36,19 @@ def cmd_check(args) -> int:
     Contoh: portal check
             portal check content/berita/2026/2026-11-20-rapat-paripurna --format github
     """
-    from pipeline.check.changes import apply_change_rules, changed
-    from pipeline.check.rules import check
+    from pipeline.check.changes import apply_change_rules, changed, deleted_items
+    from pipeline.check.rules import Report, check
 
     config = _config()
     paths, changes = args.paths, None
     if args.changed_since:
         changes = changed(config, args.changed_since)
         paths = _changed_paths(config, args.changed_since, args.paths, changes)
-        if not paths:
-            print(f"Tidak ada berita atau halaman yang berubah sejak {shown(args.changed_since)}; "
-                  "tidak ada yang diperiksa.")
+        if not paths and not deleted_items(changes):  # a deleted item alone is still checked (`item-deleted`)
+            print(f"Tidak ada konten (berita, halaman, agenda, anggota, dokumen) yang berubah sejak "
+                  f"{shown(args.changed_since)}; tidak ada yang diperiksa.")
             return 0
-    report = check(config, paths)
+    report = check(config, paths) if paths or changes is None else Report()
     if changes is not None:
         apply_change_rules(report, changes, config, args.changed_since)
     _print_report(report, args.format)
@@ -80,7 +80,8 @@ def _changed_paths(config, ref: str, paths: list[str], changes) -> list[str]:
 def cmd_preview(args) -> int:
     """Cetak ringkasan untuk pemeriksa (Markdown): tiap berita, masalahnya, foto, narasi, dan teks media sosialnya.
 
-    Tanpa PATH dan --changed-since: semua berita. Ringkasan job di pull request
+    Tanpa PATH dan --changed-since: semua konten (berita, halaman, agenda, anggota,
+    dokumen). Ringkasan job di pull request
     adalah keluaran perintah ini. Ringkasan dipotong agar muat di batas GitHub
     (1 MiB); --full menyimpan ringkasan utuh ke berkas.
 
@@ -211,11 +212,19 @@ def _new_sitting(config, args) -> int:
 def cmd_build(args) -> int:
     """Periksa konten lalu bangun situs ke folder site/ (dibatalkan bila ada galat).
 
+    Dengan --due tidak membangun apa pun: mencetak due=N, jumlah berita terjadwal
+    (`publish_at`) yang sudah tiba waktunya tetapi belum ada di catatan build
+    terakhir (.portal/build-record.json); alur kerja terjadwal membangun ulang
+    situs hanya bila N bukan 0.
+
     Contoh: portal build
             portal build --engine zensical
+            portal build --due
     """
     from pipeline.site.build import build
 
+    if args.due:
+        return _print_due(_config())
     result = build(_config(), args.site_dir, args.engine)
     if result.site is None:
         _print_report(result.report)
@@ -226,6 +235,33 @@ def cmd_build(args) -> int:
     warnings = f", {result.report.warnings} peringatan" if result.report.warnings else ""
     print(f"Situs dibangun di {shown(result.site)}: {len(result.report.items)} berita, "
           f"{len(result.report.pages)} halaman{warnings} ({f'{result.seconds:.1f}'.replace('.', ',')} detik).")
+    _print_waiting(result.report.items)
+    return 0
+
+
+def _print_waiting(items) -> None:
+    """One line per scheduled item left out of this build (``publish_at`` still ahead)."""
+    from pipeline.content.schedule import shown as shown_time
+
+    for item in items:
+        if item.publish_at is not None and not item.due and not item.draft:
+            print(f"Terjadwal, belum terbit: {shown(item.rel)} (terbit {shown_time(item.publish_at)}; build "
+                  "berikutnya sesudah jam itu menerbitkannya).")
+
+
+def _print_due(config) -> int:
+    """``due=N`` on stdout (a step output), and the items that fell due on stderr."""
+    from pipeline.content.load import load
+    from pipeline.content.schedule import fell_due
+    from pipeline.content.schedule import shown as shown_time
+    from pipeline.site import record
+
+    recorded = {item.path for item in record.read(config)}
+    due = fell_due(load(config).items, recorded, config.root)
+    for item in due:
+        assert item.publish_at is not None  # fell_due returns scheduled items only
+        print(f"Terjadwal, sudah tiba waktunya: {shown(item.rel)} ({shown_time(item.publish_at)}).", file=sys.stderr)
+    print(f"due={len(due)}")
     return 0
 
 
@@ -442,6 +478,38 @@ def cmd_register(args) -> int:
     return 0
 
 
+def cmd_video(args) -> int:
+    """Siapkan video dari ponsel (MOV/MP4/MKV, juga HEVC iPhone) menjadi MP4 siap web, paling besar 25 MB.
+
+    Video hasil (H.264 720p, tanpa lokasi GPS dan data perangkat) disimpan di
+    folder berita; video aslinya tetap di arsip Sekretariat, jangan disalin ke
+    repositori. Durasi paling lama 10 menit.
+
+    Contoh: portal video prepare ~/Video/IMG_1234.MOV content/berita/2026/2026-11-20-rapat-paripurna
+    """
+    from pipeline.video.prepare import prepare, report
+    from pipeline.video.probe import VideoError
+
+    source = Path(args.source)
+    show = sys.stderr.isatty() or args.progress
+    try:
+        result = prepare(source, Path(args.folder), progress=_progress_bar("Menyiapkan video") if show else None)
+    except VideoError as exc:
+        raise PortalError(shown(exc.message)) from None
+    for line in report(result, source.name):
+        print(shown(line))
+    return 0
+
+
+def _progress_bar(label: str):
+    """A callback drawing ``label [####      ]  40%`` on stderr."""
+    def draw(fraction: float) -> None:
+        bar = "#" * int(30 * fraction)
+        end = "\n" if fraction >= 1 else ""
+        print(f"\r{label} [{bar:<30}] {fraction:4.0%}", end=end, file=sys.stderr, flush=True)
+    return draw
+
+
 def _positive(value: str) -> float:
     try:
         number = float(value)
@@ -477,12 +545,15 @@ def make_parser() -> argparse.ArgumentParser:
                    help="text (bawaan), github (anotasi workflow), json")
     p.add_argument("--strict", action="store_true", help="peringatan juga dianggap gagal")
     p.add_argument("--changed-since", metavar="REF",
-                   help="hanya berita dan halaman yang berubah sejak cabang/commit REF (misalnya origin/main)")
+                   help="hanya konten (berita, halaman, agenda, anggota, dokumen) yang berubah sejak cabang/commit REF "
+                        "(misalnya origin/main)")
 
     p = add("preview", cmd_preview)
-    p.add_argument("paths", nargs="*", metavar="PATH", help="folder berita atau halaman (bawaan: semua)")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="folder berita, halaman, rapat, anggota atau dokumen (bawaan: semua)")
     p.add_argument("--changed-since", metavar="REF",
-                   help="hanya berita dan halaman yang berubah sejak cabang/commit REF (misalnya origin/main)")
+                   help="hanya konten (berita, halaman, agenda, anggota, dokumen) yang berubah sejak cabang/commit REF "
+                        "(misalnya origin/main)")
     p.add_argument("--site-url", metavar="URL", help="alamat situs untuk tautan (bawaan: site_url di mkdocs.yml)")
     p.add_argument("--repo-url", metavar="URL",
                    help="alamat repositori di GitHub untuk tautan foto (bawaan: GITHUB_SERVER_URL/GITHUB_REPOSITORY)")
@@ -503,10 +574,18 @@ def make_parser() -> argparse.ArgumentParser:
     p = add("clean-photos", cmd_clean_photos)
     p.add_argument("paths", nargs="*", metavar="PATH", help="foto atau folder (bawaan: semua foto di content/)")
 
+    p = add("video", cmd_video)
+    p.add_argument("action", choices=("prepare",), metavar="SUBPERINTAH", help="prepare: siapkan video untuk berita")
+    p.add_argument("source", metavar="VIDEO", help="video asli dari ponsel/kamera (MOV, MP4, MKV)")
+    p.add_argument("folder", metavar="FOLDER_BERITA", help="folder berita tujuan (berisi index.md)")
+    p.add_argument("--progress", action="store_true", help="tampilkan bilah kemajuan walau bukan di terminal")
+
     p = add("build", cmd_build)
     p.add_argument("--site-dir", type=Path, default=None, help="folder hasil (bawaan: site/)")
     p.add_argument("--engine", choices=ENGINES, default=None,
                    help="mesin situs (bawaan: extra.portal.engine di mkdocs.yml, atau mkdocs)")
+    p.add_argument("--due", action="store_true",
+                   help="cetak due=N: berita terjadwal yang sudah tiba waktunya tetapi belum dibangun; tidak membangun")
 
     p = add("publish", cmd_publish)
     p.add_argument("--dry-run", action="store_true", help="tampilkan persis yang akan dikirim, tanpa mengirim")

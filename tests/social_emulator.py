@@ -9,6 +9,12 @@ do, keeps what was posted, and injects faults on request:
     x.inject("tweets", "rate_limit", wait=1)     # 429 with x-rate-limit-reset
     ig.status_sequence = ["IN_PROGRESS", "FINISHED"]
     emu.on_commit = callback                     # runs after a post is stored, before the reply
+    fb.inject("delete", "drop_after_commit")     # the post is deleted, the answer is lost
+    tg.clock += 49 * 3600                        # the emulator's clock, seconds ahead (Telegram's 48 hours)
+
+Retraction and corrections (issue 15): Facebook ``DELETE /{post-id}`` and ``POST /{post-id}/comments``;
+Instagram ``POST /{ig-media-id}/comments`` (its API deletes no media); X ``DELETE /2/tweets/:id`` and replies;
+Telegram ``deleteMessage`` (refused 48 hours after sending) and ``sendMessage`` with ``reply_parameters``.
 
 Faults: rate_limit, server_error, drop_after_commit, expired_token, duplicate; for the
 Graph API and Telegram also array_answer, missing_id, wrong_type (the post is made, the
@@ -64,6 +70,7 @@ class Emulator:
         self.requests: list[dict] = []
         self.faults: list[list] = []  # [endpoint, fault, times, opts]
         self.on_commit = None
+        self.clock = 0.0  # seconds added to the real time: a test moves the platform's clock
         self.lock = threading.Lock()
         emulator = self
 
@@ -78,6 +85,9 @@ class Emulator:
 
             def do_POST(self):
                 emulator._handle(self, "POST")
+
+            def do_DELETE(self):
+                emulator._handle(self, "DELETE")
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -135,12 +145,20 @@ class Emulator:
             except OSError:
                 pass
 
+    def now(self) -> float:
+        """The platform's time (epoch seconds), ``clock`` seconds ahead of the real one."""
+        return time.time() + self.clock
+
     def commit(self, post: dict, endpoint: str) -> None:
         """Store ``post``; then a pending drop_after_commit drops the reply."""
         with self.lock:
             self.posts.append(post)
         if self.on_commit:
             self.on_commit(post)
+        self.applied(endpoint)
+
+    def applied(self, endpoint: str) -> None:
+        """A change was made (a post stored, deleted): a pending drop_after_commit drops the reply."""
         for fault in self.faults:
             if fault[0] == endpoint and fault[1] == "drop_after_commit" and fault[2] > 0:
                 fault[2] -= 1
@@ -323,8 +341,13 @@ class FacebookEmulator(_Graph):
     def __init__(self, token="fb-token", page_id="1001", site_hosts=("127.0.0.1",)):
         super().__init__(token, page_id, site_hosts)
         self.photos: dict[str, dict] = {}
+        self.comments: list[dict] = []
 
     def graph_route(self, method, parts, request):
+        if method == "DELETE" and len(parts) == 1:
+            return "delete", lambda: self.delete(parts[0])
+        if method == "POST" and len(parts) == 2 and parts[1] == "comments":
+            return "comments", lambda: self.comment(parts[0], request["form"])
         if len(parts) != 2 or parts[0] != self.owner:
             raise Reply(400, self.error("(#100) Unsupported request", 100))
         if method == "POST" and parts[1] == "photos":
@@ -360,12 +383,45 @@ class FacebookEmulator(_Graph):
                      "photo_ids": media, "created_time": time.time()}, "feed")
         return {"id": post_id}
 
+    def live(self, post_id):
+        """The Page's post ``post_id`` when it exists and was not deleted, else None."""
+        return next((p for p in self.posts if p["id"] == post_id and not p.get("deleted")), None)
+
+    def missing(self, verb, object_id):
+        """Graph API's answer for an object that does not exist (any more): code 100, subcode 33."""
+        return Reply(400, self.error(f"Unsupported {verb} request. Object with ID '{object_id}' does not exist, "
+                                     "cannot be loaded due to missing permissions, or does not support this "
+                                     "operation. Please read the Graph API documentation at "
+                                     "https://developers.facebook.com/docs/graph-api", 100, 33))
+
+    def delete(self, post_id):
+        """``DELETE /{post-id}``: ``{"success": true}``; a second DELETE finds nothing (100/33)."""
+        post = self.live(post_id)
+        if post is None:
+            raise self.missing("delete", post_id)
+        post["deleted"] = True
+        self.applied("delete")
+        return {"success": True}
+
+    def comment(self, post_id, form):
+        """``POST /{post-id}/comments`` with ``message``: the comment's id ``{post-id}_{n}``."""
+        post = self.live(post_id)
+        if post is None:
+            raise self.missing("post", post_id)
+        if not form.get("message"):
+            raise Reply(400, self.error("(#100) Missing message or attachment", 100))
+        comment = {"id": f"{post_id}_{next(_ids)}", "on": post_id, "message": form["message"]}
+        self.comments.append(comment)
+        self.applied("comments")
+        return {"id": comment["id"]}
+
     def read(self, query):
         limit = min(int(query.get("limit", 25)), 100)
+        posts = [p for p in reversed(self.posts) if not p.get("deleted")]
         data = [{"id": p["id"], "message": p["message"],
-                 "permalink_url": f"https://www.facebook.com/{p['id']}"} for p in reversed(self.posts)]
+                 "permalink_url": f"https://www.facebook.com/{p['id']}"} for p in posts]
         if "attachments" in query.get("fields", ""):
-            for entry, post in zip(data, reversed(self.posts), strict=True):
+            for entry, post in zip(data, posts, strict=True):
                 entry["attachments"] = {"data": [self.attachment(post["photo_ids"])]}
         return {"data": data[:limit], "paging": {}}
 
@@ -387,6 +443,17 @@ class InstagramEmulator(_Graph):
         self.media: dict[str, dict] = {}
         self.status_sequence = ["FINISHED"]
         self.quota_usage, self.quota_total = 0, quota_total
+        self.comments: list[dict] = []
+
+    def comment(self, media_id, form):
+        """``POST /{ig-media-id}/comments`` with ``message``: the comment's id."""
+        message = form.get("message", "")
+        if not message or len(message) > 2200:
+            raise Reply(400, self.error("(#100) Invalid parameter", 100))
+        comment = {"id": str(next(_ids)), "on": media_id, "message": message}
+        self.comments.append(comment)
+        self.applied("comments")
+        return {"id": comment["id"]}
 
     def graph_route(self, method, parts, request):
         if parts[:1] == [self.owner] and len(parts) == 2:
@@ -401,6 +468,12 @@ class InstagramEmulator(_Graph):
             return "status", lambda: self.status(parts[0])
         if method == "GET" and len(parts) == 1 and parts[0] in self.media:
             return "media_read", lambda: {"id": parts[0], **{k: self.media[parts[0]][k] for k in ("permalink",)}}
+        if method == "POST" and len(parts) == 2 and parts[1] == "comments" and parts[0] in self.media:
+            return "comments", lambda: self.comment(parts[0], request["form"])
+        if method == "DELETE":  # the Instagram Graph API has no way to delete media
+            return "delete", lambda: (_ for _ in ()).throw(Reply(400, self.error(
+                "Unsupported delete request. Please read the Graph API documentation at "
+                "https://developers.facebook.com/docs/graph-api", 100)))
         raise Reply(400, self.error("(#100) Unsupported request", 100))
 
     def create(self, form):
@@ -737,6 +810,8 @@ class XEmulator(Emulator):
             return "metadata", lambda: self.metadata(request["json"] or {})
         if method == "POST" and path == "/2/tweets":
             return "tweets", lambda: self.tweet(request["json"] or {})
+        if method == "DELETE" and path.startswith("/2/tweets/"):
+            return "delete", lambda: self.delete(path.rsplit("/", 1)[-1])
         if method == "GET" and path == "/2/users/me":
             return "me", lambda: {"data": {"id": self.user_id, "name": "DPRD", "username": self.username}}
         if method == "GET" and path == f"/2/users/{self.user_id}/tweets":
@@ -781,7 +856,7 @@ class XEmulator(Emulator):
             raise self.invalid("media_ids must hold 1 to 4 unused uploaded media")
         if not ids and not text:
             raise self.invalid("One or more parameters to your request was invalid: text or media is required")
-        if reply_to and not any(p["id"] == reply_to for p in self.posts):
+        if reply_to and not any(p["id"] == reply_to and not p.get("deleted") for p in self.posts):
             raise self.invalid("The Tweet you are replying to does not exist or is not visible to you.")
         if weighted_length(text) > X_CONFIG["maxWeightedTweetLength"]:
             raise self.invalid("Your Tweet text is too long. For more information on how X determines text "
@@ -821,11 +896,20 @@ class XEmulator(Emulator):
         return {"text": shown, "entities": {"urls": urls} if urls else {},
                 "attachments": {"media_keys": [f"3_{i}" for i in post["media_ids"]]} if post["media_ids"] else {}}
 
+    def delete(self, tweet_id):
+        """``DELETE /2/tweets/:id``: ``{"data": {"deleted": true}}``; a post already gone: ``deleted: false``."""
+        post = next((p for p in self.posts if p["id"] == tweet_id and not p.get("deleted")), None)
+        if post is None:
+            return {"data": {"deleted": False}}
+        post["deleted"] = True
+        self.applied("delete")
+        return {"data": {"deleted": True}}
+
     def timeline(self, query):
         limit = min(max(int(query.get("max_results", 10)), 5), 100)
         fields = set(query.get("tweet.fields", "").split(","))  # only what was asked, as X does
         data = []
-        for p in reversed(self.posts):
+        for p in reversed([p for p in self.posts if not p.get("deleted")]):
             tweet = {"id": p["id"], "text": p["shown"]["text"], "edit_history_tweet_ids": [p["id"]]}
             tweet.update({k: p["shown"][k] for k in ("entities", "attachments") if k in fields and p["shown"][k]})
             data.append(tweet)
@@ -871,6 +955,8 @@ class TelegramEmulator(Emulator):
         super().__init__(site_hosts)
         self.token, self.chat_id, self.url = token, chat_id, self.root
         self.message_ids = itertools.count(100)
+        self.messages: dict[int, dict] = {}  # message_id -> {"date", "deleted", ...}: the channel
+        self.replies: list[dict] = []
         self.reshape: dict[str, str] = {}
 
     def route(self, method, path, request):
@@ -878,6 +964,10 @@ class TelegramEmulator(Emulator):
         if not match:
             raise Reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
         request["token"] = match.group(1)
+        if match.group(2) == "deleteMessage" and method == "POST":
+            return "deleteMessage", lambda: self.delete(request["json"] or request["form"])
+        if match.group(2) == "sendMessage" and method == "POST":
+            return "sendMessage", lambda: self.message(request["json"] or request["form"])
         if match.group(2) == "sendMediaGroup" and method == "POST":
             return "sendMediaGroup", _reshaped(self, "sendMediaGroup",
                                                lambda: self.send(request["json"] or request["form"]))
@@ -926,9 +1016,46 @@ class TelegramEmulator(Emulator):
                                   "description": "Bad Request: failed to get HTTP URL content"})
             images.append(image)
         group = str(next(_ids))
-        messages = [{"message_id": next(self.message_ids), "date": int(time.time()), "media_group_id": group,
+        messages = [{"message_id": next(self.message_ids), "date": int(self.now()), "media_group_id": group,
                      "chat": {"id": int(self.chat_id), "type": "channel"}, "photo": [{"width": i["width"]}]}
                     for i in images]
         messages[0]["caption"] = caption
+        for message in messages:
+            self.messages[message["message_id"]] = {"date": message["date"], "deleted": False}
         self.commit({"id": str(messages[0]["message_id"]), "caption": caption, "media": images}, "sendMediaGroup")
         return {"ok": True, "result": messages}
+
+    @staticmethod
+    def bad(description):
+        return Reply(400, {"ok": False, "error_code": 400, "description": f"Bad Request: {description}"})
+
+    def delete(self, body):
+        """``deleteMessage``: only a message sent less than 48 hours ago (the emulator's clock)."""
+        if str(body.get("chat_id")) != self.chat_id:
+            raise self.bad("chat not found")
+        message = self.messages.get(body.get("message_id"))
+        if message is None or message["deleted"]:
+            raise self.bad("message to delete not found")
+        if self.now() - message["date"] >= 48 * 3600:
+            raise self.bad("message can't be deleted")
+        message["deleted"] = True
+        self.applied("deleteMessage")
+        return {"ok": True, "result": True}
+
+    def message(self, body):
+        """``sendMessage`` with ``reply_parameters.message_id``: a reply to a message of the channel."""
+        if str(body.get("chat_id")) != self.chat_id:
+            raise self.bad("chat not found")
+        text = body.get("text") or ""
+        if not text or len(text.encode("utf-16-le")) // 2 > 4096:
+            raise self.bad("message text is empty" if not text else "message is too long")
+        target = (body.get("reply_parameters") or {}).get("message_id")
+        if target is not None and (target not in self.messages or self.messages[target]["deleted"]):
+            raise self.bad("message to be replied not found")
+        message_id = next(self.message_ids)
+        self.messages[message_id] = {"date": int(self.now()), "deleted": False}
+        self.replies.append({"message_id": message_id, "text": text, "reply_to": target})
+        self.applied("sendMessage")
+        return {"ok": True, "result": {"message_id": message_id, "date": int(self.now()), "text": text,
+                                       "chat": {"id": int(self.chat_id), "type": "channel"},
+                                       "reply_to_message": {"message_id": target}}}

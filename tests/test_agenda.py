@@ -114,7 +114,7 @@ def test_portal_check_on_a_broken_agenda_file(tmp_path):
         "paripurna, pimpinan, bamus, banggar, bapemperda, bk, komisi-i, komisi-ii, komisi-iii, komisi-iv, pansus.",
         f"{file}:8: galat [agenda-status-unknown] Status `ditunda` tidak dikenal. Pakai salah satu dari: "
         "terjadwal, diubah, dibatalkan, selesai.",
-        "3 galat dan 0 peringatan di 1 berkas; 0 berita dan 0 halaman diperiksa.",
+        "3 galat dan 0 peringatan di 1 berkas; 0 berita, 0 halaman dan 1 agenda rapat diperiksa.",
     ]
 
 

@@ -216,7 +216,7 @@ def test_cycle_finder(tmp_path, files, expected):
 # import its own layer and the layers before it, never one after it. The
 # foundation (configuration, errors, the Actions log filter) imports no stage;
 # the CLI, last, may import them all.
-LAYERS = ("foundation", "content", "photos", "check", "site", "deploy", "social", "register", "review", "cli")
+LAYERS = ("foundation", "content", "photos", "video", "check", "site", "deploy", "social", "register", "review", "cli")
 FOUNDATION = {"pipeline", "pipeline.config", "pipeline.errors", "pipeline.actions", "pipeline.tables"}
 ENTRY = {"pipeline.cli", "pipeline.__main__"}
 

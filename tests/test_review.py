@@ -149,7 +149,8 @@ def test_changed_since_counts_each_change_kind(repo):
 def test_nothing_changed_checks_nothing(repo):
     result = portal(repo, "check", "--changed-since", "main")
     assert result.returncode == 0
-    assert result.stdout == "Tidak ada berita atau halaman yang berubah sejak main; tidak ada yang diperiksa.\n"
+    assert result.stdout == ("Tidak ada konten (berita, halaman, agenda, anggota, dokumen) yang berubah sejak main; "
+                             "tidak ada yang diperiksa.\n")
 
 
 def test_unknown_ref_is_a_usage_error(repo):
@@ -177,6 +178,8 @@ def test_reviewer_summary_matches_the_golden_file(repo):
     ])
     git(repo, "mv", f"content/berita/2026/{BASE_ITEMS[2]}", "content/berita/2026/2026-09-03-bimtek-ppid")
     add_sample(repo, "2026-11-20-rapat-paripurna-penetapan-apbd-2027")
+    edit(item(repo, "2026-11-20-rapat-paripurna-penetapan-apbd-2027") / "index.md", "\ncategory:",
+         "\npublish_at: 2026-11-21 08:00\ncategory:")  # scheduled publishing (issue 15)
     add_sample(repo, "2026-09-23-reses-anggota-dprd-dapil-ii")
     bridge = item(repo, BASE_ITEMS[1]) / "index.md"
     edit(bridge, "title: Komisi III Tinjau Progres Pembangunan Jembatan Sungai Contoh",
@@ -187,6 +190,8 @@ def test_reviewer_summary_matches_the_golden_file(repo):
     edit(bridge, "alt: Rangka baja jembatan yang sedang dipasang di atas sungai",
          "alt: Rangka baja jembatan sepanjang 60 meter yang sedang dipasang di atas sungai")
     edit(bridge, "    credit: Humas Setwan Kabupaten Contoh\nsocial:", "social:")
+    edit(bridge, "id: 2026-10-08-e66a55\n", "updates:\n  - date: 2026-11-21\n    note: Progres fisik dilengkapi "
+         "keterangan sesuai jadwal.\n    social: true\nid: 2026-10-08-e66a55\n")  # a correction note
     edit(repo / "content" / "halaman" / "kontak.md", "- Jumat: 08.00 sampai 11.00 WIB",
          "- Jumat: 08.00 sampai 11.30 WIB")
     git(repo, "add", "-A")
@@ -242,9 +247,9 @@ def test_summary_says_what_will_not_be_posted_and_what_was_deleted(repo):
     assert "**Teks untuk media sosial** (persis yang akan dikirim setelah digabung):\n\n" \
            "Belum dapat dibuat: perbaiki galat di atas lebih dulu." in summary
     assert summary.endswith(
-        f"### Dihapus: `content/berita/2026/{bimtek}`\n\nBerita atau halaman ini dihapus oleh perubahan ini. Bila "
-        "sudah terbit, halamannya hilang dari situs setelah digabung; unggahan media sosial yang sudah ada tidak ikut "
-        "terhapus.\n")
+        f"### Dihapus: `content/berita/2026/{bimtek}`\n\nBerita ini dihapus oleh perubahan ini. Berita yang sudah "
+        "terbit tidak boleh dihapus (`item-deleted`): foldernya tetap, dan berita ditarik dengan `retracted: {date, "
+        "reason}`, yang meninggalkan pemberitahuan di alamatnya dan menghapus unggahan media sosialnya.\n")
 
 
 def test_changed_since_outside_a_git_repository(tmp_path):
@@ -497,3 +502,15 @@ def test_mentions_are_listed_for_the_reviewer(repo):
     edit(index, "progres fisik pekerjaan", "progres fisik pekerjaan (surel humas@dprd.contoh.go.id, @bupati_contoh)")
     summary = portal(repo, "preview", f"content/berita/2026/{BASE_ITEMS[1]}").stdout
     assert "| Akun yang disebut (@; periksa ejaannya) | @dinaspupr.contoh, @bupati\\_contoh |" in summary
+
+
+def test_the_summary_words_the_states_of_a_withdrawn_items_posts():
+    from pipeline.check.changes import LedgerEntry
+    from pipeline.review.summary import Sent
+
+    sent = Sent([LedgerEntry("2026-11-20-a1b2c3", "facebook", "POSTED", url="https://www.facebook.com/1_2"),
+                 LedgerEntry("2026-11-20-a1b2c3", "facebook", "DELETED"),
+                 LedgerEntry("2026-11-20-a1b2c3", "instagram", "MANUAL", url="https://www.instagram.com/p/Abc/")])
+    assert sent.status("2026-11-20-a1b2c3", ("", ""), "facebook", None) == "**dihapus** (berita ditarik)"
+    assert sent.status("2026-11-20-a1b2c3", ("", ""), "instagram", None) == \
+        "**hapus manual** (berita ditarik): [tautan](https://www.instagram.com/p/Abc/)"

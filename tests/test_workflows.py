@@ -362,8 +362,9 @@ def test_publish_triggers_and_concurrency():
     on = triggers(workflow)
     assert set(on) == {"push", "workflow_dispatch", "schedule"}
     assert on["push"]["branches"] == ["main"]
-    # Hourly: what a run's cap or a throttle left for later goes out without waiting for a merge.
-    assert on["schedule"] == [{"cron": "17 * * * *"}]
+    # Every 15 minutes (issue 15): a scheduled item (publish_at) goes live close to its time, and what a
+    # run's cap or a throttle left for later goes out without waiting for a merge.
+    assert on["schedule"] == [{"cron": "*/15 * * * *"}]
     # Whatever changes the built site: a dependency bump in the lock too.
     assert set(on["push"]["paths"]) == {"content/**", "pipeline/**", "overrides/**", "mkdocs.yml", "pyproject.toml",
                                         "requirements/site.txt"}
@@ -386,12 +387,19 @@ def test_publish_jobs_least_privilege():
     assert jobs["publish"]["permissions"] == {"contents": "write", "actions": "read"}
     assert jobs["deploy"]["needs"] == "build" and jobs["deploy-host"]["needs"] == "build"
     assert jobs["publish"]["needs"] == ["deploy", "deploy-host", "pending"]
-    # A scheduled run builds and deploys nothing; extra.portal.deploy_target (read by the build job)
-    # chooses GitHub Pages (empty) or the kabupaten's own host.
-    main_push = "github.ref == 'refs/heads/main' && github.event_name != 'schedule'"
-    assert jobs["build"]["if"] == main_push
-    assert jobs["deploy"]["if"] == main_push + " && needs.build.outputs.deploy-target == ''"
-    assert jobs["deploy-host"]["if"] == main_push + " && needs.build.outputs.deploy-target != ''"
+    # A scheduled run builds and deploys only when an item fell due (`portal build --due` in the pending job);
+    # extra.portal.deploy_target (read by the build job) chooses GitHub Pages (empty) or the kabupaten's own host.
+    assert jobs["build"]["needs"] == "pending"
+    assert jobs["build"]["if"] == (
+        "${{ !cancelled() && github.ref == 'refs/heads/main' && (github.event_name != 'schedule' || "
+        "(needs.pending.outputs.due != '' && needs.pending.outputs.due != '0')) }}")
+    built = "${{ !cancelled() && needs.build.result == 'success' && github.ref == 'refs/heads/main' && "
+    assert jobs["deploy"]["if"] == built + "needs.build.outputs.deploy-target == '' }}"
+    assert jobs["deploy-host"]["if"] == built + "needs.build.outputs.deploy-target != '' }}"
+    assert "github.event_name != 'schedule'" in jobs["register"]["if"], "a scheduled run's commit was captured"
+    assert jobs["pending"]["outputs"]["due"] == "${{ steps.due.outputs.due }}"
+    (due,) = [s for s in jobs["pending"]["steps"] if s.get("id") == "due"]
+    assert due["run"].strip() == 'portal build --due >> "$GITHUB_OUTPUT"' and "env" not in due
     assert jobs["build"]["outputs"] == {"deploy-target": "${{ steps.target.outputs.deploy-target }}"}
     (target,) = [s for s in jobs["build"]["steps"] if s.get("id") == "target"]
     assert target["run"].strip() == 'python -m pipeline deploy --print-target >> "$GITHUB_OUTPUT"'
@@ -426,7 +434,8 @@ def test_publish_jobs_least_privilege():
     this_run, last_deployed = [s for s in jobs["publish"]["steps"]
                                if s.get("uses", "").startswith("actions/download-artifact@")]
     assert this_run["with"] == {"name": upload[0]["with"]["name"], "path": ".portal/"}
-    assert this_run["if"] == "github.event_name != 'schedule'"
+    assert this_run["if"] == "needs.deploy.result == 'success' || needs.deploy-host.result == 'success'"
+    assert last_deployed["if"] == "needs.deploy.result != 'success' && needs.deploy-host.result != 'success'"
     assert last_deployed["with"] == {"name": upload[0]["with"]["name"], "path": ".portal/",
                                      "run-id": "${{ needs.pending.outputs.run-id }}",
                                      "github-token": "${{ github.token }}"}
@@ -436,7 +445,8 @@ def test_publish_jobs_least_privilege():
     assert set(count["env"]) == {"GITHUB_TOKEN"}
     finder = next(s for s in jobs["pending"]["steps"] if s.get("id") == "last-build")
     assert '["deploy", "deploy-host"].includes(job.name)' in finder["with"]["script"]
-    assert '["push", "workflow_dispatch"].includes(run.event)' in finder["with"]["script"]
+    # A scheduled run that built (an item fell due) deployed a build too: its record is the live site's.
+    assert '["push", "workflow_dispatch", "schedule"].includes(run.event)' in finder["with"]["script"]
 
 
 def test_publish_step_gets_secrets_through_env():
@@ -556,7 +566,7 @@ def test_hostile_values_stay_data(name, payload, tmp_path):
             ["portal", "register", "--format", "json", "--output", ".portal/register.json"],
             ["portal", "build"], ["portal", "deploy", hostile["DEPLOY_TARGET"]],
             ["portal", "register", "capture", "--sha", hostile["DEPLOYED_SHA"]],
-            ["portal", "publish", "--pending"], ["portal", "publish"]]
+            ["portal", "build", "--due"], ["portal", "publish", "--pending"], ["portal", "publish"]]
 
 
 def test_hostile_sandbox_would_see_an_injection(tmp_path):

@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from pipeline.check.safety import bound_findings, html_findings, too_many_angles
-from pipeline.check.text import kb, nfc_len, text_rules, title_rules
+from pipeline.check.narrative import body_findings
+from pipeline.check.text import nfc_len, text_rules, title_rules
 from pipeline.config import Config
 from pipeline.content import sop
 from pipeline.content.agenda import AGENDA_DIR, CANCELLED, CHANGED, FILE_NAME, SCHEDULED, STATUSES, Sitting, clock
@@ -175,16 +175,8 @@ def _news_rule(sitting: Sitting, doc: Document, news: set[str]) -> Iterator[Prob
 
 
 def _body_rules(sitting: Sitting, doc: Document, config: Config) -> Iterator[Problem]:
-    body = doc.body
-    size = len(body.encode("utf-8"))
-    if size > config.limits.narrative_bytes:
-        yield _problem(sitting, doc.body_line, "narrative-too-large",
-                       f"Isi agenda berukuran {kb(size)}, melebihi batas {kb(config.limits.narrative_bytes)}. "
-                       "Tulis acara rapat saja; dokumen panjang ditautkan.")
-        return
-    for line, rule, message in bound_findings(body, config.limits.line_chars):
-        yield _problem(sitting, doc.body_line + line - 1, rule, message)
-    for line, rule, message in ([] if too_many_angles(body) else html_findings(body)):
+    for line, rule, message in body_findings(doc.body, config.limits, "Isi agenda berukuran {size}, melebihi batas "
+                                             "{limit}. Tulis acara rapat saja; dokumen panjang ditautkan."):
         yield _problem(sitting, doc.body_line + line - 1, rule, message)
 
 

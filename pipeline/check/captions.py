@@ -52,6 +52,10 @@ _WWW = re.compile(r"(?<![\w.@/-])(www\.[^\s/?#\\()<>\"'`,;]+)", re.IGNORECASE)
 _BARE = re.compile(r"(?<![\w@.\-/:#])((?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]+))"
                    r"(?![\w-]|\.[^\W_])", re.IGNORECASE)
 _DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})  # dots IDNA treats as "."
+# What every match of the three patterns above contains: "//", "www.", or a dot
+# followed by a letter (the start of the top-level domain, "xn--" included). A
+# text without any of them names no host: most narrative lines, which end in ". ".
+_MAYBE_HOST = re.compile(r"//|www\.|\.[^\W\d_]", re.IGNORECASE)
 _HASHTAG = re.compile(r"(?<![\w#&/])#(\w+)")
 _MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)")
 
@@ -90,6 +94,8 @@ def allowed(host: str, domains: tuple[str, ...]) -> bool:
 def hosts(text: str) -> list[str]:
     """Every host ``text`` links to or names as a bare domain, lowercase, in order, each once."""
     text = unicodedata.normalize("NFKC", html.unescape(text)).translate(_DOTS)
+    if not _MAYBE_HOST.search(text):  # spares _BARE's backtracking over every word
+        return []
     found: list[str] = []
     for match in _SCHEME_URL.finditer(text):
         authority = unquote(match.group(1)).rsplit("@", 1)[-1]  # user@host: the host is after the last @

@@ -1,4 +1,9 @@
-"""Which news items and pages a branch changed: ``--changed-since REF``.
+"""Which content units a branch changed: ``--changed-since REF``.
+
+A unit is what one check covers: a news item folder, a static page, a
+sitting's file, a document or legal product folder, a member's folder, or a
+whole term of office when its ``masa-jabatan.yml`` changed (its factions and
+districts are what every member of the term is checked against).
 
 Compares the merge base of ``REF`` and ``HEAD`` with the working tree, so
 a reviewer's CI run (``REF`` = the PR's base) and an editor's local run
@@ -16,16 +21,20 @@ from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.content import sop
+from pipeline.content.agenda import AGENDA_DIR
+from pipeline.content.council import TERM_FILE
+from pipeline.content.documents import INFORMASI_DIR, JDIH_DIR
 from pipeline.errors import PortalError, UsageError
 
 ADDED, MODIFIED, RENAMED, DELETED = "baru", "diubah", "dipindah", "dihapus"
+COUNCIL_DIR = "anggota"  # content/anggota/<term>/ (pipeline.content.council reads it)
 
 
 @dataclass
 class Change:
-    """One changed item folder (or static page) and how it changed."""
+    """One changed unit (item folder, page, sitting, document, member or term) and how it changed."""
 
-    path: str  # relative to the project: an item folder or a page file
+    path: str  # relative to the project: a folder (item, document, member, term) or a file (page, sitting)
     status: str  # ADDED, MODIFIED, RENAMED or DELETED
     old_path: str = ""  # RENAMED: where it was
     files: list[str] = field(default_factory=list)  # the changed files in it
@@ -108,7 +117,7 @@ def diff_texts(old: str, new: str) -> list[str]:
 
 
 def changed(config: Config, ref: str) -> list[Change]:
-    """Item folders and static pages changed between merge-base(``ref``, HEAD) and the working tree."""
+    """The units (see the module's doc) changed between merge-base(``ref``, HEAD) and the working tree."""
     root = config.root
     base = merge_base(config, ref)
     prefix = repo_prefix(config)  # the project inside the repository
@@ -153,21 +162,30 @@ def _strip(path: str, prefix: str) -> str:
 
 
 def _unit(path: str, content: str) -> str | None:
-    """The item folder or page file ``path`` belongs to, or None outside the content."""
+    """The unit (item, page, sitting, document, member or term) ``path`` belongs to; None outside them."""
     parts = path.split("/")
     base = content.split("/")
     if parts[:len(base)] != base:
         return None
     rest = parts[len(base):]
-    if len(rest) >= 4 and rest[0] == "berita":  # berita/<YYYY>/<folder>/<file>
+    kind = rest[0] if rest else ""
+    if len(rest) >= 4 and kind == "berita":  # berita/<YYYY>/<folder>/<file>
         return "/".join(base + rest[:3])
-    if len(rest) == 2 and rest[0] == "halaman" and rest[1].endswith(".md"):
+    if len(rest) == 2 and kind == "halaman" and rest[1].endswith(".md"):
         return path
+    if len(rest) >= 2 and kind == AGENDA_DIR and rest[-1].endswith(".md"):  # agenda/<YYYY>/<file>.md
+        return path  # load_agenda reads every .md below agenda/; the check says which is misplaced
+    if len(rest) >= 3 and kind in (INFORMASI_DIR, JDIH_DIR):  # informasi/<slug>/<file>
+        return "/".join(base + rest[:2])
+    if len(rest) >= 3 and kind == COUNCIL_DIR:
+        if len(rest) == 3:  # anggota/<term>/<file>: the term file, and with it every member of the term
+            return "/".join(base + rest[:2]) if rest[2] == TERM_FILE else None
+        return "/".join(base + rest[:3])  # anggota/<term>/<member>/<file>
     return None
 
 
 def _is_main_file(path: str, unit: str) -> bool:
-    return path == unit or path == f"{unit}/index.md"
+    return path in (unit, f"{unit}/index.md", f"{unit}/{TERM_FILE}")
 
 
 def apply_change_rules(report, changes: list[Change], config: Config | None = None, ref: str | None = None) -> None:
@@ -195,8 +213,53 @@ def apply_change_rules(report, changes: list[Change], config: Config | None = No
                 "di front-matter: pengenal tetap untuk media sosial, agar berita tidak terunggah dua kali bila "
                 "foldernya kelak diganti nama."))
     if config is not None and ref is not None:
-        report.problems.extend(id_problems(config, merge_base(config, ref), report, changes, ref))
+        base = merge_base(config, ref)
+        report.problems.extend(id_problems(config, base, report, changes, ref))
+        report.problems.extend(deleted_item_problems(config, base, changes, ref))
     report.problems.sort()
+
+
+# --------------------------------------------------------------------------- published items stay
+#
+# A published item is withdrawn with `retracted: {date, reason}` (issue 15), never deleted: a deleted
+# folder kills its URL without a word to readers and leaves its social posts up, while a withdrawn one
+# keeps a notice at its URL and has its posts deleted (or listed for manual deletion) by `portal publish`.
+
+_DRAFT = re.compile(r"^draft:[ \t]*true[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def deleted_items(changes: list[Change]) -> list[Change]:
+    """The news item folders (``<content>/berita/<YYYY>/<folder>``) a branch deletes."""
+    return [c for c in changes if c.status == DELETED and c.path.split("/")[-3:-2] == ["berita"]]
+
+
+def deleted_item_problems(config: Config, base: str, changes: list[Change], ref: str) -> list:
+    """``item-deleted``: an item folder whose ``index.md`` ``base`` holds (not a draft) is gone.
+
+    A folder moved where git could not see a rename (edited too much) is not
+    deleted: its ledger key (``id``, else the folder name) is still held by an item.
+    """
+    from pipeline.content.model import ERROR, Problem
+
+    gone = deleted_items(changes)
+    if not gone:
+        return []
+    keys = {declared_id(p.read_text(encoding="utf-8", errors="replace")) or p.parent.name
+            for p in config.content.glob("berita/*/*/index.md")}
+    problems = []
+    for change in gone:
+        old = text_at(config, base, f"{change.path}/index.md")
+        head = old[:old.find("\n---", 3)] if old else ""
+        if old is None or _DRAFT.search(head) or (declared_id(old) or change.path.rsplit("/", 1)[-1]) in keys:
+            continue
+        problems.append(Problem(
+            f"{change.path}/index.md", 1, "item-deleted", ERROR,
+            f"Folder berita ini dihapus, padahal berita ini sudah ada di `{ref}` (sudah terbit). Berita yang sudah "
+            "terbit jangan dihapus: alamatnya mati tanpa penjelasan dan unggahan media sosialnya tetap ada. "
+            f"Kembalikan foldernya (misalnya `git checkout {ref} -- {change.path}`) lalu tarik beritanya dengan "
+            "`retracted:` di front-matter, misalnya `retracted: {date: "
+            f"{config.today().isoformat()}, reason: Alasan berita ditarik.}}`; fotonya boleh dihapus dari folder."))
+    return problems
 
 
 

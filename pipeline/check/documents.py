@@ -19,8 +19,8 @@ import unicodedata
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from pipeline.check.safety import bound_findings, html_findings, too_many_angles
-from pipeline.check.text import kb, text_rules, title_rules
+from pipeline.check.narrative import body_findings
+from pipeline.check.text import text_rules, title_rules
 from pipeline.config import Config
 from pipeline.content import schema, sop
 from pipeline.content.documents import (
@@ -353,16 +353,9 @@ def _mb(size: int) -> str:
 
 
 def _body_rules(record: Record, doc: Document, config: Config) -> Iterator[Problem]:
-    body = doc.body
-    size = len(body.encode("utf-8"))
-    if size > config.limits.narrative_bytes:
-        yield _problem(record, doc.body_line, "narrative-too-large",
-                       f"Uraian dokumen berukuran {kb(size)}, melebihi batas {kb(config.limits.narrative_bytes)}. "
-                       "Tulis pengantar singkat saja; isinya ada di berkas yang ditautkan.")
-        return
-    for line, rule, message in bound_findings(body, config.limits.line_chars):
-        yield _problem(record, doc.body_line + line - 1, rule, message)
-    for line, rule, message in ([] if too_many_angles(body) else html_findings(body)):
+    for line, rule, message in body_findings(doc.body, config.limits, "Uraian dokumen berukuran {size}, melebihi "
+                                             "batas {limit}. Tulis pengantar singkat saja; isinya ada di berkas "
+                                             "yang ditautkan."):
         yield _problem(record, doc.body_line + line - 1, rule, message)
 
 

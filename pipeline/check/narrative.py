@@ -39,12 +39,10 @@ def narrative_rules(owner: Item | Page, doc: Document, limits: Limits, *,
                      minimum: int = schema.NARRATIVE_MIN_WORDS) -> Iterator[Problem]:
     """The problems of ``owner``'s body: size, words (at least ``minimum``), bounds, HTML, template text."""
     body = doc.body
-    size = len(body.encode("utf-8"))
-    if size > limits.narrative_bytes:
-        # Nothing else is read: the editor's first fix is to shorten it.
-        yield _problem(owner, doc.body_line, "narrative-too-large",
-                       f"Narasi berukuran {_kb(size)}, melebihi batas {_kb(limits.narrative_bytes)}. Pendekkan "
-                       "narasinya; dokumen panjang (laporan, peraturan) ditautkan, bukan disalin.")
+    markup = list(body_findings(body, limits, "Narasi berukuran {size}, melebihi batas {limit}. Pendekkan "
+                                "narasinya; dokumen panjang (laporan, peraturan) ditautkan, bukan disalin."))
+    if markup and markup[0][1] == "narrative-too-large":
+        yield _problem(owner, doc.body_line, *markup[0][1:])
         return
     words = len(WORD.findall(strip_comments(body)))
     if words == 0:
@@ -55,15 +53,26 @@ def narrative_rules(owner: Item | Page, doc: Document, limits: Limits, *,
         yield _problem(owner, doc.body_line, "narrative-too-short",
                        f"Narasi hanya {words} kata; minimal {minimum} kata. Lengkapi dengan apa, siapa, kapan, "
                        "di mana dan mengapa kegiatan itu penting.")
-    bounds = bound_findings(body, limits.line_chars)
-    for line, rule, message in bounds:
-        yield _problem(owner, doc.body_line + line - 1, rule, message)
-    # The HTML scanner is linear only for a bounded number of `<` (markup-run said so).
-    for line, rule, message in ([] if too_many_angles(body) else html_findings(body)):
+    for line, rule, message in markup:
         yield _problem(owner, doc.body_line + line - 1, rule, message)
     if isinstance(owner, Item):
         first = list(template_rule(owner, doc.body_line, "Narasi", body, "narrative"))
         yield from first or weak.template_sentences(owner, doc)
+
+
+def body_findings(body: str, limits: Limits, too_large: str) -> Iterator[tuple[int, str, str]]:
+    """``(line in body, rule, message)`` for a body's size, line bounds and HTML: what every kind's body shares.
+
+    ``too_large`` is the kind's message with ``{size}`` and ``{limit}``; when the
+    body is too large it is the only finding (the editor's first fix is to shorten it).
+    """
+    size = len(body.encode("utf-8"))
+    if size > limits.narrative_bytes:
+        yield 1, "narrative-too-large", too_large.format(size=_kb(size), limit=_kb(limits.narrative_bytes))
+        return
+    yield from bound_findings(body, limits.line_chars)
+    # The HTML scanner is linear only for a bounded number of `<` (markup-run said so).
+    yield from ([] if too_many_angles(body) else html_findings(body))
 
 
 def strip_comments(text: str) -> str:

@@ -6,6 +6,7 @@ import json
 
 from pipeline.actions import shown
 from pipeline.check.rules import Report
+from pipeline.content.council import TERM_FILE
 from pipeline.content.model import SEVERITY_LABEL, Problem
 
 FORMATS = ("text", "github", "json")
@@ -34,11 +35,31 @@ def github_annotations(report: Report) -> list[str]:
 
 def summary(report: Report) -> str:
     """One line: what was checked and how many errors and warnings."""
-    checked = f"{len(report.items)} berita dan {len(report.pages)} halaman diperiksa"
+    checked = f"{checked_text(report)} diperiksa"
     if not report.problems:
         return f"Tidak ada masalah: {checked}."
     files = len({p.file for p in report.problems})
     return f"{report.errors} galat dan {report.warnings} peringatan di {files} berkas; {checked}."
+
+
+def checked_text(report: Report) -> str:
+    """What ``report`` checked, by kind: ``9 berita dan 4 halaman``, then each other kind it held (not zero).
+
+    A term counts when its ``masa-jabatan.yml`` was in scope, a member when its
+    folder was; the agenda and the documents are loaded in scope only.
+    """
+    parts = [f"{len(report.items)} berita", f"{len(report.pages)} halaman"]
+    content = report.content
+    if content is not None:
+        covers = content.scope.covers
+        terms = content.council.terms
+        counts = ((len(content.agenda), "agenda rapat"),
+                  (sum(covers(t.folder / TERM_FILE) for t in terms), "masa jabatan"),
+                  (sum(covers(m.source) for t in terms for m in t.members), "anggota DPRD"),
+                  (len(content.documents.informasi), "dokumen informasi publik"),
+                  (len(content.documents.jdih), "produk hukum"))
+        parts += [f"{count} {label}" for count, label in counts if count]
+    return ", ".join(parts[:-1]) + " dan " + parts[-1]
 
 
 def _annotation(problem: Problem) -> str:

@@ -38,7 +38,7 @@ from pipeline.check.narrative import (
 from pipeline.check.narrative import WORD as _WORD
 from pipeline.check.narrative import narrative_rules as _narrative_rules
 from pipeline.check.narrative import template_rule as _template_rule
-from pipeline.check.retraction import check_retraction
+from pipeline.check.retraction import check_retraction, is_retracted, item_keys
 from pipeline.check.schedule import check_schedule
 
 # The plain-text field rules, shared with the other content kinds (under their old names here).
@@ -162,22 +162,27 @@ def check_item(item: Item, config: Config, today: dt.date, listing: list[str],
     # A misspelt key (`photo:`) is the cause of what the missing key would
     # report (no photos, unlisted files): say only the cause.
     typos = misspelt(meta, schema.ITEM_KEYS)
-    problems.extend(_key_rules(item, doc, (), meta, schema.ITEM_KEYS, "front-matter", typos))
+    # A withdrawn item (`retracted:`) keeps its title and date for the notice page; nothing else of it is
+    # published, so the SOP's other demands (photos, caption, narrative, H+1) end: its photos may go.
+    retracted = is_retracted(meta)
+    problems.extend(_key_rules(item, doc, (), meta, item_keys(meta), "front-matter", typos))
     problems.extend(_title_rules(item, doc, meta.get("title")))
-    problems.extend(_date_rules(item, doc, meta.get("date"), today, config))
+    problems.extend(p for p in _date_rules(item, doc, meta.get("date"), today, config)
+                    if not (retracted and p.rule == "date-late"))
     problems.extend(_category_rules(item, doc, meta.get("category"), config))
     problems.extend(_tags_rules(item, doc, meta.get("tags")))
     problems.extend(_text_rules(item, doc, ("location",), meta.get("location"), "location"))
-    problems.extend(weak.default_location(item, doc, meta.get("location")))
     problems.extend(_length_rule(item, doc, ("location",), meta.get("location"), ""))
-    problems.extend(_caption_rules(item, doc, meta.get("caption")))
-    problems.extend(caption_findings(item, doc, config))
     problems.extend(_social_rules(item, doc, meta.get("social")))
     problems.extend(_id_rules(item, doc, meta.get("id")))
-    if "photos" not in typos:
-        problems.extend(_photo_rules(item, doc, meta.get("photos"), listing, inspect, nested,
-                                     set() if broken is None else broken))
-    problems.extend(_narrative_rules(item, doc, config.limits))
+    if not retracted:
+        problems.extend(weak.default_location(item, doc, meta.get("location")))
+        problems.extend(_caption_rules(item, doc, meta.get("caption")))
+        problems.extend(caption_findings(item, doc, config))
+        if "photos" not in typos:
+            problems.extend(_photo_rules(item, doc, meta.get("photos"), listing, inspect, nested,
+                                         set() if broken is None else broken))
+        problems.extend(_narrative_rules(item, doc, config.limits))
     problems.extend(check_updates(item, doc, config, today))
     problems.extend(check_retraction(item, doc, config, today))
     problems.extend(check_schedule(item, doc, config, today))

@@ -149,11 +149,11 @@ def folder_files(item: Item, line: int, names: Iterable[str]) -> Iterator[Proble
 
 def template_sentences(item: Item, doc: Document) -> Iterator[Problem]:
     """Instruction sentences of the ``portal new`` template left anywhere in the narrative."""
-    text, lines = _flatten(doc.body)
-    folded = text.casefold()
+    folded = _WHITESPACE.sub(" ", doc.body.lstrip()).casefold()  # the text of _flatten, without its lines
     hits = sorted((at, sentence) for sentence in TEMPLATE_SENTENCES
                   if (at := folded.find(sentence.casefold())) >= 0)
     if hits:
+        lines = _flatten(doc.body)[1]  # per character, for the message's line: only when a sentence is left
         at, sentence = hits[0]
         words = sentence.split()
         shown = " ".join(words[:6]) + ("…" if len(words) > 6 else "")
@@ -161,6 +161,9 @@ def template_sentences(item: Item, doc: Document) -> Iterator[Problem]:
         yield _problem(item, doc.body_line + lines[at], "template-text",
                        f"Narasi masih berisi kalimat petunjuk dari templat (\"{shown}\"){more}. Hapus kalimat "
                        "petunjuk itu dan tulis isi kegiatan yang sebenarnya.")
+
+
+_WHITESPACE = re.compile(r"\s+")  # \s is str.isspace(), as in _flatten
 
 
 def _flatten(body: str) -> tuple[str, list[int]]:

@@ -92,7 +92,10 @@ LEDGER_STATES = (PLANNED, ATTEMPTING, POSTED, FAILED, UNKNOWN, DELETED, MANUAL)
 """Every state of one item's post on one platform in the ledger (SOP: Admin Medsos posts each item once).
 
 PLANNED -> ATTEMPTING (written before the call that makes the post public)
--> POSTED | FAILED | UNKNOWN.
+-> POSTED | FAILED | UNKNOWN. A retracted item's post: POSTED -> DELETED (through the
+API) | MANUAL (a person deletes it: Instagram, Telegram after 48 hours, a refused
+DELETE; also from UNKNOWN). Both are final: ``portal publish`` never acts on them again.
+A correction's reply (``updates[].social``) has its own key, ``<id>#update-<date>``.
 """
 SETTLED = (POSTED, FAILED, UNKNOWN)
 """States after which ``portal publish`` never posts on its own again."""

@@ -34,9 +34,11 @@ def content_items(config: Config) -> tuple[dict[str, ItemInfo], dict[str, str]]:
         if item.date is None:
             continue
         path = item.folder.relative_to(config.root).as_posix()
+        ids[path] = item_id(item)
+        if not item.due:  # scheduled (publish_at), not public yet: no row until it is (see gather)
+            continue
         category = str(item.meta.get("category") or "")
         infos[path] = ItemInfo(item.title, config.categories.get(category, category), item.date.isoformat(), item.url)
-        ids[path] = item_id(item)
     return infos, ids
 
 
@@ -48,6 +50,9 @@ def gather(config: Config, env: Mapping[str, str], register_path: Path | None = 
     entries = list(register.load())
     known = {e.key for e in entries}
     entries += history.from_git(config.root, ids, known=known)
+    # The register page is public: an item waiting for its publish_at shows neither its title nor its PR's.
+    waiting = set(ids) - set(infos)
+    entries = [e for e in entries if e.path not in waiting]
     ledger = open_ledger(config, ledger_path, env)
     empty = [] if ledger.found else ["posts"]
     if not any(e.source == "github" for e in entries):

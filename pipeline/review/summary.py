@@ -5,7 +5,8 @@ command locally. Per item: title, date, category, caption with its length,
 the H+1 deadline, every problem, every photo with its alt text and credit
 (a link to the file at the PR's head commit), the narrative in full with a
 diff for an edit, and the exact text each social platform would receive
-(``pipeline.social.posts``); per static page its body and diff. A reviewer approves
+(``pipeline.social.posts``); per static page its body and diff; per sitting, document,
+legal product, member or term its facts, files and diff (``other_sections``). A reviewer approves
 what the public gets, so nothing that will be published is left out.
 
 Everything an editor wrote stays inert on GitHub, which renders the summary
@@ -40,12 +41,19 @@ from pipeline.check.changes import (
     read_ledger,
     text_at,
 )
+from pipeline.check.report import checked_text
 from pipeline.check.rules import Report
 from pipeline.check.safety import unsafe_path
 from pipeline.config import Config
 from pipeline.content import schema, sop
-from pipeline.content.model import ERROR, Item, Page, Photo
+from pipeline.content.agenda import STATUSES, Sitting
+from pipeline.content.council import TERM_FILE, Member, Term
+from pipeline.content.documents import INFORMASI_DIR, KIP, LEGAL_STATUSES, LEGAL_TYPES, SERTA_MERTA, Record, exists
+from pipeline.content.frontmatter import read_document
+from pipeline.content.model import ERROR, Item, Page, Photo, Retraction
+from pipeline.content.updates import read_updates
 from pipeline.errors import UsageError
+from pipeline.site.documents import MEDIA, legal_title, size_text
 from pipeline.site.record import item_id
 from pipeline.site.stage import format_date
 from pipeline.social.posts import X_COST_WITH_URL, X_COST_WITHOUT_URL, Post, build_posts
@@ -192,12 +200,11 @@ def collect(config: Config, report: Report, changes: list[Change] | None = None,
     for page in report.pages:
         change = by_path.get(page.source.relative_to(root).as_posix())
         sections.append(_page(report, page, change, ref, old_text))
+    sections += other_sections(config, report, changes, ref, old_text, links)
     for change in changes or []:
         if change.status == DELETED:
             sections.append("\n".join([
-                "", f"### Dihapus: `{md(change.path)}`", "",
-                "Berita atau halaman ini dihapus oleh perubahan ini. Bila sudah terbit, halamannya hilang "
-                "dari situs setelah digabung; unggahan media sosial yang sudah ada tidak ikut terhapus."]))
+                "", f"### Dihapus: `{md(change.path)}`", "", _deleted_text(config, change.path)]))
     return Summary(head, sections)
 
 
@@ -215,7 +222,7 @@ def _old_text(config: Config, base: str | None) -> Callable[[str], str | None]:
 
 def _scope_line(changes, ref, report) -> str:
     if changes is None:
-        return f"{len(report.items)} berita dan {len(report.pages)} halaman."
+        return f"{checked_text(report)}."
     counts: dict[str, int] = {}
     for change in changes:
         counts[change.status] = counts.get(change.status, 0) + 1
@@ -240,6 +247,14 @@ def _status(change: Change | None) -> str:
     return f" · **{change.status}**"
 
 
+def _scheduled(config: Config, item: Item) -> list[tuple[str, str]]:
+    """The row of a scheduled item (``publish_at``): when it goes on the site and to social media."""
+    if item.publish_at is None:
+        return []
+    when = f"{format_date(item.publish_at.date())} pukul {item.publish_at:%H.%M} {sop.zone_name(config.timezone)}"
+    return [("Terjadwal terbit", f"{when} (situs dan media sosial; sebelum itu tidak tampil di mana pun)")]
+
+
 def _item(config: Config, report: Report, item: Item, folder: str, change: Change | None, today: dt.date,
           site_url: str | None, links: Links | None, ref: str | None, old_text, sent: Sent) -> str:
     meta = item.meta
@@ -252,6 +267,7 @@ def _item(config: Config, report: Report, item: Item, folder: str, change: Chang
     rows = [
         ("Tanggal kegiatan (H)", format_date(item.date) if item.date else "(tidak valid)"),
         ("Batas terbit (H+1, SOP)", _deadline(item, change, today)),
+        *_scheduled(config, item),
         ("Kategori", config.categories.get(str(category), str(category or "(kosong)"))),
         ("Lokasi", str(meta.get("location") or "(tidak diisi)")),
         ("Caption", f"{caption} ({len(caption)}/{schema.CAPTION_MAX} karakter)"),
@@ -264,6 +280,9 @@ def _item(config: Config, report: Report, item: Item, folder: str, change: Chang
     out += _photos(item, report.publishable_photos(item), folder, links)
     out += _text_and_diff(item.source, item.doc, "Narasi", f"{folder}/index.md", change,
                           f"{change.old_path}/index.md" if change and change.old_path else None, ref, old_text)
+    out += _corrections(config, item, folder, change, old_text)
+    if item.retraction is not None:
+        return "\n".join(out + _retracted(item.retraction))
     out += ["", "**Teks untuk media sosial** (persis yang akan dikirim setelah digabung):"]
     if report.errors and any(p.file.startswith(folder + "/") and p.severity == ERROR for p in report.problems):
         out += ["", "Belum dapat dibuat: perbaiki galat di atas lebih dulu."]
@@ -281,6 +300,37 @@ def _item(config: Config, report: Report, item: Item, folder: str, change: Chang
     return "\n".join(out)
 
 
+# The narrative's diff beside a correction note: enough to judge the note, the whole file's diff is above.
+CORRECTION_DIFF_LINES = 60
+
+
+def _corrections(config: Config, item: Item, folder: str, change: Change | None, old_text) -> list[str]:
+    """For an edited item: its new ``updates`` entries (the public change notes) and the narrative's diff."""
+    if change is None or change.status not in (MODIFIED, RENAMED) or item.doc is None:
+        return []
+    old = old_text(f"{change.old_path or folder}/index.md")
+    old_doc = read_document(old.encode("utf-8"))[0] if old is not None else None
+    if old_doc is None or old == item.source.read_text(encoding="utf-8", errors="replace"):
+        return []  # a move or a photo change: no text to correct
+    before = {(u.date, u.note) for u in read_updates(Item(item.source, item.rel, old_doc), config)}
+    new = [u for u in item.updates if (u.date, u.note) not in before]
+    if not new:
+        return ["", "**Koreksi**: tidak ada entri baru di `updates`, jadi ini perubahan kecil: tanggal "
+                "\"Diperbarui\" dan riwayat perubahan di situs tidak berubah."]
+    out = ["", "**Koreksi penting** (entri baru di `updates`; situs menampilkan \"Diperbarui\" dan catatannya di "
+           "\"Riwayat perubahan\"):", ""]
+    out += [f"- {format_date(u.date)}: {md(u.note)}" + (" · juga dibalas di bawah unggahan media sosial"
+                                                       if u.social else "") for u in new]
+    hunks = diff_texts(old_doc.body.strip("\n") + "\n", item.doc.body.strip("\n") + "\n")
+    if not hunks:
+        return out + ["", "Narasi tidak berubah: periksa apakah catatan koreksi sesuai dengan perubahannya."]
+    shown = hunks[:CORRECTION_DIFF_LINES]
+    if len(hunks) > len(shown):
+        shown.append(f"... ({len(hunks) - len(shown)} baris lagi: lihat perubahan lengkap di atas)")
+    return out + ["", "Perubahan narasi (baris `-` dihapus, `+` ditambahkan):", "",
+                  fenced("\n".join(["--- a/narasi", "+++ b/narasi", *shown]), "diff")]
+
+
 def _dollars(amount: float) -> str:
     return f"US${amount:.3f}".replace(".", ",")
 
@@ -296,6 +346,16 @@ def _x_link(post: Post, x_link: str) -> list[str]:
     if x_link == "none":
         return ["", f"Tautan berita tidak dikirim ke X (`x_link: none` di mkdocs.yml); {cost}."]
     return ["", f"Tautan berita ada di posting (`x_link: post` di mkdocs.yml); {cost}."]
+
+
+def _retracted(retraction: Retraction) -> list[str]:
+    """What merging a withdrawal does, in place of the social texts: nothing is posted, posts are deleted."""
+    return ["", f"**Berita ditarik** pada {format_date(retraction.date)}. Alasan yang tampil di situs: "
+            f"{md(retraction.reason)}", "",
+            "Setelah digabung, alamat berita hanya berisi pemberitahuan penarikan (tanpa narasi dan foto), dan "
+            "berita keluar dari daftar, feed, pencarian dan peta situs. Tidak ada yang dikirim ke media sosial; "
+            "unggahan yang sudah terkirim dihapus (Facebook, X, dan Telegram bila belum 48 jam) atau didaftar "
+            "untuk **hapus manual** oleh admin (Instagram, Telegram sesudah 48 jam)."]
 
 
 class Sent:
@@ -321,15 +381,24 @@ class Sent:
         """``akan dikirim``, ``sudah terkirim (tautan)`` or ``tidak dikirim lagi (suntingan)``, and why not."""
         entry = self.by_key.get((key, platform)) or next(
             (self.by_path[(p, platform)] for p in paths if p and (p, platform) in self.by_path), None)
+        if entry is not None and entry.state == sop.DELETED:
+            return "**dihapus** (berita ditarik)"
+        if entry is not None and entry.state == sop.MANUAL:
+            return f"**hapus manual** (berita ditarik): {self._link(entry)}"
         if entry is None or entry.state not in sop.SETTLED:
             return "**akan dikirim**"
         if entry.state != sop.POSTED:
             return (f"**belum terkirim**: status {entry.state} menunggu keputusan admin (lihat Panduan Admin, "
                     "*Status FAILED atau UNKNOWN*)")
-        link = f"[tautan]({entry.url})" if _POST_URL.fullmatch(entry.url) else md(entry.url or "tanpa tautan")
+        link = self._link(entry)
         if change is not None and change.status in (MODIFIED, RENAMED):
             return f"**tidak dikirim lagi (suntingan)**: sudah terkirim ({link}), unggahan itu tidak ikut berubah"
         return f"**sudah terkirim** ({link})"
+
+
+    @staticmethod
+    def _link(entry: LedgerEntry) -> str:
+        return f"[tautan]({entry.url})" if _POST_URL.fullmatch(entry.url) else md(entry.url or "tanpa tautan")
 
 
 def _photos(item: Item, publishable: list[Photo], folder: str, links: Links | None) -> list[str]:
@@ -427,3 +496,226 @@ def _problems(report: Report, file: str, folder: str) -> list[str]:
         where = f"`{md(p.file)}` baris {p.line}" if p.file != file else f"baris {p.line}"
         lines.append(f"- {label} `{p.rule}` ({where}): {md(p.message)}")
     return lines
+
+
+# --------------------------------------------------------------------------- agenda, council, documents
+#
+# Issue 17: a pull request that adds a sitting, a member or a document gets its
+# section too, with what the reviewer must judge before the public sees it.
+
+
+def other_sections(config: Config, report: Report, changes: list[Change] | None, ref: str | None,
+                   old_text, links: Links | None) -> list[str]:
+    """The sections of the sittings, documents, legal products, terms and members ``report`` checked.
+
+    With ``changes``, only the changed ones (a changed term file puts its whole
+    term in the check's scope; only the members that changed are shown).
+    """
+    content = report.content
+    if content is None:
+        return []
+    by_path = {c.path: c for c in changes or []}
+    root = config.root
+
+    def shown(path) -> tuple[bool, Change | None]:
+        rel = path.relative_to(root).as_posix()
+        return (changes is None or rel in by_path), by_path.get(rel)
+
+    out = []
+    for sitting in sorted(content.agenda, key=lambda s: (s.date or dt.date.min, s.rel), reverse=True):
+        wanted, change = shown(sitting.source)
+        if wanted:
+            out.append(_sitting(config, report, sitting, change, ref, old_text))
+    for record in content.documents.informasi + content.documents.jdih:
+        wanted, change = shown(record.folder)
+        if wanted:
+            out.append(_record(report, record, change, ref, old_text, links))
+    for term in content.council.terms:
+        wanted, change = shown(term.folder)
+        if wanted and content.scope.covers(term.folder / TERM_FILE):
+            out.append(_term(report, term, change, ref, old_text))
+        for member in term.members:
+            wanted, change = shown(member.folder)
+            if wanted and content.scope.covers(member.source):
+                out.append(_member(config, report, term, member, change, ref, old_text, links))
+    return out
+
+
+def _deleted_text(config: Config, path: str) -> str:
+    """What a deletion does, for the kind of unit at ``path`` (news and pages: their posts stay)."""
+    kind = PurePosixPath(path).relative_to(config.content.relative_to(config.root).as_posix()).parts[0]
+    what = {"agenda": "Rapat ini", "anggota": "Anggota atau masa jabatan ini", "informasi": "Dokumen ini",
+            "jdih": "Produk hukum ini"}.get(kind)
+    if kind == "berita":
+        return ("Berita ini dihapus oleh perubahan ini. Berita yang sudah terbit tidak boleh dihapus "
+                "(`item-deleted`): foldernya tetap, dan berita ditarik dengan `retracted: {date, reason}`, yang "
+                "meninggalkan pemberitahuan di alamatnya dan menghapus unggahan media sosialnya.")
+    if what is None:
+        return ("Halaman ini dihapus oleh perubahan ini. Bila sudah terbit, halamannya hilang dari situs setelah "
+                "digabung.")
+    return (f"{what} dihapus oleh perubahan ini. Bila sudah terbit, halamannya (dan berkas unduhannya) hilang "
+            "dari situs setelah digabung.")
+
+
+def _table(rows: list[tuple[str, str]]) -> list[str]:
+    return ["| | |", "|---|---|", *(f"| {label} | {md(value)} |" for label, value in rows), ""]
+
+
+def _sitting(config: Config, report: Report, sitting: Sitting, change: Change | None, ref: str | None,
+             old_text) -> str:
+    """A sitting: day, time, place, body, public or not, status (with the change), the news item."""
+    meta = sitting.meta
+    title = str(meta.get("title") or "") or "(tanpa judul)"
+    out = ["", f"### Agenda: {md(title)}", "", f"`{md(sitting.rel)}`{_status(change)}", ""]
+    if sitting.doc is not None:
+        start, end = sitting.at("start", config.tz), sitting.at("end", config.tz)
+        time = "–".join(f"{t:%H.%M}" for t in (start, end) if t) or "(tidak valid)"
+        status = STATUSES.get(sitting.status, sitting.status)
+        if meta.get("change"):
+            status += f": {meta.get('change')}"
+        previous = sitting.at("previous_start", config.tz)
+        body = str(meta.get("body") or "")
+        out += _table([
+            ("Tanggal", format_date(sitting.date) if sitting.date else "(tidak valid: lihat nama berkas)"),
+            ("Waktu", f"{time} {sop.zone_name(config.timezone)}" if start else time),
+            ("Tempat", str(meta.get("place") or "(tidak diisi)")),
+            ("Alat kelengkapan", config.bodies.get(body, body or "(tidak diisi)")),
+            ("Terbuka untuk umum", "tidak" if meta.get("public") is False else "ya"),
+            ("Status", status),
+            *([("Jadwal semula", f"{format_date(previous.date())} {previous:%H.%M}")] if previous else []),
+            ("Berita kegiatannya", str(meta.get("news") or "(belum ada)")),
+        ])
+    out += _problems(report, sitting.rel, sitting.rel)
+    out += _text_and_diff(sitting.source, sitting.doc, "Acara rapat", sitting.rel, change,
+                          change.old_path if change else None, ref, old_text)
+    return "\n".join(out)
+
+
+def _record(report: Report, record: Record, change: Change | None, ref: str | None, old_text,
+            links: Links | None) -> str:
+    """A document or legal product: its facts, every file with type, size and what the check found in it."""
+    informasi = record.kind == INFORMASI_DIR
+    folder = record.rel.rsplit("/", 1)[0]
+    title = (record.text("title") if informasi else legal_title(record)) if record.doc is not None else ""
+    label = "Dokumen" if informasi else "Produk hukum"
+    out = ["", f"### {label}: {md(title or '(tanpa judul)')}", "", f"`{md(folder)}`{_status(change)}", ""]
+    if record.doc is not None:
+        out += _table(_document_rows(record) if informasi else _legal_rows(record))
+    out += _problems(report, record.rel, folder)
+    out += _files(report, record, folder, links)
+    out += _text_and_diff(record.source, record.doc, "Isi halaman dokumen", record.rel, change,
+                          f"{change.old_path}/index.md" if change and change.old_path else None, ref, old_text)
+    return "\n".join(out)
+
+
+def _document_rows(record: Record) -> list[tuple[str, str]]:
+    kip = record.text("kip")
+    until = record.day("until")
+    day = record.day("date")
+    return [
+        ("Kategori informasi (KIP)", KIP.get(kip, f"{kip or '(kosong)'} (tidak dikenal)")),
+        ("Ringkasan", record.text("summary") or "(kosong)"),
+        ("Pejabat/unit yang menguasai", record.text("owner") or "(kosong)"),
+        ("Penanggung jawab", record.text("responsible") or "(kosong)"),
+        ("Waktu dan tempat pembuatan", ", ".join(p for p in (record.text("place"), format_date(day) if day else "")
+                                                 if p) or "(kosong)"),
+        ("Bentuk", record.text("form") or "(kosong)"),
+        ("Jangka waktu penyimpanan", record.text("retention") or "(kosong)"),
+        *([("Pengumuman di setiap halaman sampai", format_date(until))] if kip == SERTA_MERTA and until else []),
+    ]
+
+
+def _legal_rows(record: Record) -> list[tuple[str, str]]:
+    kind = record.text("type")
+    enacted, promulgated = record.day("enacted"), record.day("promulgated")
+    subject = record.meta.get("subject")
+    return [
+        ("Jenis", LEGAL_TYPES.get(kind, (f"{kind or '(kosong)'} (tidak dikenal)", ""))[0]),
+        ("Nomor dan tahun", f"{record.text('number') or '?'} tahun {record.text('year') or '?'}"),
+        ("Status", LEGAL_STATUSES.get(record.text("status"), record.text("status") or "(kosong)")),
+        ("Ditetapkan", format_date(enacted) if enacted else "(tidak valid)"),
+        ("Diundangkan", format_date(promulgated) if promulgated else "(tidak diisi)"),
+        ("Subjek", ", ".join(str(s) for s in subject) if isinstance(subject, list) else "(kosong)"),
+        ("Bidang hukum", record.text("field") or "(kosong)"),
+        ("Abstrak", record.text("abstract") or "(kosong)"),
+    ]
+
+
+def _files(report: Report, record: Record, folder: str, links: Links | None) -> list[str]:
+    """Every file the document lists: its title, type, size and the check's findings at its line."""
+    if not record.files:
+        return []
+    out = ["", "**Berkas** (yang diunduh pengunjung; PDF disajikan tanpa metadata dokumen):", "",
+           "| # | Berkas | Judul | Jenis dan ukuran | Temuan pemeriksaan |", "|---|---|---|---|---|"]
+    for number, attachment in enumerate(record.files, 1):
+        name = md(attachment.file)
+        if links is not None and attachment.path is not None:
+            name = f"[{name}]({links.blob(f'{folder}/{attachment.file}')})"
+        path = attachment.path
+        there = path is not None and exists(path)
+        kind = MEDIA.get(PurePosixPath(attachment.file).suffix.lower(), "jenis tidak diterbitkan")
+        size = f"{kind}, {size_text(path.stat().st_size)}" if there and path is not None else "**tidak ada**"
+        found = [f"{'galat' if p.severity == ERROR else 'peringatan'} `{p.rule}`" for p in report.problems
+                 if p.file == record.rel and p.line == attachment.line]
+        title = attachment.title or {"naskah": "Naskah peraturan", "abstrak": "Abstrak"}.get(attachment.role, "")
+        out.append(f"| {number} | {name} | {md(title or '(tidak diisi)')} | {size} | "
+                   f"{', '.join(found) or 'tidak ada'} |")
+    return out
+
+
+def _term(report: Report, term: Term, change: Change | None, ref: str | None, old_text) -> str:
+    """A term of office: its dates, factions, electoral districts and members; the diff of its file."""
+    out = ["", f"### Masa jabatan {md(term.label)}", "", f"`{md(term.rel)}`{_status(change)}", ""]
+    if term.doc is not None:
+        out += _table([
+            ("Mulai", format_date(term.start) if term.start else "(tidak valid)"),
+            ("Selesai", format_date(term.end) if term.end else "(tidak valid)"),
+            ("Fraksi", ", ".join(f"{f.name} ({f.short})" for f in term.factions.values()) or "(tidak ada)"),
+            ("Daerah pemilihan", "; ".join(term.districts.values()) or "(tidak ada)"),
+            ("Anggota (folder)", str(len(term.members))),
+        ])
+    out += _problems(report, term.rel, term.rel)
+    if change is not None and change.status in (MODIFIED, RENAMED) and term.found:
+        out += _diff(term.folder / TERM_FILE, term.rel, term.rel, ref, old_text)
+    return "\n".join(out)
+
+
+def _member(config: Config, report: Report, term: Term, member: Member, change: Change | None, ref: str | None,
+            old_text, links: Links | None) -> str:
+    """A member: name, faction, district, position, bodies, the portrait's status; the profile and its diff."""
+    folder = member.rel.rsplit("/", 1)[0]
+    out = ["", f"### Anggota DPRD: {md(member.name or '(tanpa nama)')}", "", f"`{md(folder)}`{_status(change)}", ""]
+    if member.doc is not None:
+        faction = term.factions.get(member.faction)
+        seats = ", ".join(f"{config.bodies.get(s.body, s.body)} ({s.role})" for s in member.seats)
+        out += _table([
+            ("Masa jabatan", term.label),
+            ("Fraksi", faction.name if faction else f"{member.faction or '(kosong)'} (tidak dikenal)"),
+            ("Daerah pemilihan", term.districts.get(member.district, member.district or "(kosong)")),
+            ("Jabatan", member.position),
+            ("Alat kelengkapan", seats or "(tidak ada)"),
+            ("Tag berita", member.tag or "(tidak diisi)"),
+            *([("Berhenti sebelum akhir masa jabatan", format_date(member.until))] if member.until else []),
+        ])
+        out += [f"**Foto potret**: {_portrait(report, member, folder, links)}", ""]
+    out += _problems(report, member.rel, folder)
+    out += _text_and_diff(member.source, member.doc, "Profil", member.rel, change,
+                          f"{change.old_path}/index.md" if change and change.old_path else None, ref, old_text)
+    return "\n".join(out)
+
+
+def _portrait(report: Report, member: Member, folder: str, links: Links | None) -> str:
+    file = member.photo.get("file")
+    if not isinstance(file, str) or not file.strip():
+        return "belum dicantumkan"
+    name = _photo_cell(file, folder, True, links)
+    path = member.photo_path
+    line = member.doc.line_of("photo", "file") if member.doc is not None else 0
+    broken = any(p.file == member.rel and p.line == line and p.severity == ERROR for p in report.problems)
+    if path is None or not exists(path):
+        state = "**tidak ditemukan**"
+    elif broken:
+        state = "**tidak terbit**: lihat galat di bawah"
+    else:
+        state = "ada, lolos pemeriksaan"
+    return f"{name} · {state} · teks alt: {md(member.photo_alt or '(kosong)')}"

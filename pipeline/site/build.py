@@ -83,8 +83,9 @@ def _published(config: Config, items, variants: dict[str, Path]) -> list[record.
 
     out = []
     for item in sorted((i for i in items if i.on_site), key=lambda i: (i.date, i.rel)):
+        # A withdrawn item (issue 15) is recorded for its posts' deletion, without photos: they left the site.
         photos = [(urls.social_photo(item.url, name), photo.alt)
-                  for photo, name in zip(item.photos, urls.photo_names(item.photos), strict=True)]
+                  for photo, name in zip(item.photos, urls.photo_names(item.photos), strict=True)] if item.listed else []
         missing = [path for path, _ in photos if path not in variants]
         if missing:  # a bug, not a content problem: the posts would link photos the site lacks
             raise PortalError(f"Foto media sosial tidak ada di situs: {', '.join(map(shown, missing))}")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from pipeline import tables
+from pipeline.check.documents import INSPECT_CACHE
 from pipeline.config import Config
 from pipeline.content import urls
 from pipeline.content.documents import (
@@ -101,7 +103,7 @@ def render(config: Config, content: Content) -> tuple[dict[str, str], dict[str, 
     if not documents and not content.items:
         return {}, {}
     cache = config.root / CACHE_DIR
-    hashes = ContentHashes()
+    hashes = known_hashes(config)
     informasi = [_shown(record, cache, hashes) for record in documents.informasi if record.doc is not None]
     legal = [_shown(record, cache, hashes) for record in documents.jdih if record.doc is not None]
     files: dict[str, str] = {}
@@ -117,7 +119,7 @@ def render(config: Config, content: Content) -> tuple[dict[str, str], dict[str, 
         files[urls.index_source(shown.url)] = render_document(config, shown)
     files[urls.index_source(urls.DIP)] = render_dip(config, rows)
     files[urls.dip_download("csv")] = tables.write_csv(DIP_COLUMNS + DIP_EXTRA, rows)
-    links[urls.dip_download("xlsx")] = _cached_bytes(cache, "dip", tables.write_xlsx(DIP_COLUMNS + DIP_EXTRA, rows))
+    links[urls.dip_download("xlsx")] = _cached_xlsx(cache, rows)
     if legal:
         files.update(render_jdih(config, legal))
     prune(cache, set(links.values()))
@@ -125,9 +127,9 @@ def render(config: Config, content: Content) -> tuple[dict[str, str], dict[str, 
 
 
 def prune(cache: Path, used: set[Path]) -> None:
-    """Delete the cached copies and thumbnails no document uses any more (a replaced or removed PDF's)."""
+    """Delete the cached copies, thumbnails and DIP workbooks no page uses any more (a replaced PDF's)."""
     kept = {path.with_suffix(".json") for path in used if path.suffix == ".webp"} | used
-    for path in cache.glob(f"*-{CLEANER}*"):
+    for path in [*cache.glob(f"*-{CLEANER}*"), *(cache / "dip").glob("*.xlsx")]:
         if path not in kept:
             path.unlink(missing_ok=True)
 
@@ -206,10 +208,27 @@ def _thumbnail(record: Record, served: Served, cache: Path) -> tuple[Served | No
             (int(width), int(height)))
 
 
-def _cached_bytes(cache: Path, name: str, data: bytes) -> Path:
-    """``data`` written once into the cache (rewritten only when it changed, so its mtime says when)."""
-    path = cache / f"{name}.xlsx"
-    if not path.is_file() or path.read_bytes() != data:
+def known_hashes(config: Config) -> ContentHashes:
+    """The content hashes the check remembered (by size and mtime): a rebuild reads no unchanged PDF again.
+
+    ``portal build`` checks first, and the check's PDF memo (``InspectionMemo``)
+    saved every document file's stat and hash; a file changed since is hashed anew.
+    """
+    return pdf.InspectionMemo(config.root / INSPECT_CACHE).hashes
+
+
+def _cached_xlsx(cache: Path, rows: list[dict[str, str]]) -> Path:
+    """The DIP as XLSX in the cache, keyed by its rows: made only when a row changed.
+
+    openpyxl takes a third of a second for 1,500 rows, on every build; the
+    key holds the rows, the columns and the writer's code (``tables.py``), so
+    the same key always means the same bytes. ``prune`` removes older ones.
+    """
+    writer = Path(tables.__file__).read_bytes()
+    key = hashlib.sha256(json.dumps([DIP_COLUMNS + DIP_EXTRA, rows], ensure_ascii=False).encode() + writer)
+    path = cache / "dip" / f"{key.hexdigest()[:32]}.xlsx"
+    if not path.is_file():
+        data = tables.write_xlsx(DIP_COLUMNS + DIP_EXTRA, rows)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(path.name + ".tmp")
         temporary.write_bytes(data)

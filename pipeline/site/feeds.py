@@ -74,6 +74,8 @@ def json_feed(config: Config, entries: list[Entry]) -> str:
                 "summary": entry.caption, "content_text": entry.caption,
                 "date_published": _published(config, entry.date).isoformat(),
                 "tags": list(entry.item.meta.get("tags") or [])}
+        if entry.item.updated:  # a major correction (`updates`); RSS 2.0 has no such field, pubDate stays
+            item["date_modified"] = _published(config, entry.item.updated).isoformat()
         if entry.photo:
             item["image"] = urls.absolute(config, entry.photo.og)
         items.append(item)

@@ -52,7 +52,7 @@ DECISIONS = {"diterbitkan": "Diterbitkan", "ditolak": "Ditolak", "tanpa-pr": "Ta
 # The platforms' names as their owners write them, in config's order (the register's columns).
 PLATFORMS = {slug: {"x": "X"}.get(slug, slug.capitalize()) for slug in config_platforms}
 POST_STATES = {sop.PLANNED: "direncanakan", sop.ATTEMPTING: "sedang dikirim", sop.POSTED: "terkirim",
-               sop.FAILED: "gagal", sop.UNKNOWN: "belum pasti"}
+               sop.FAILED: "gagal", sop.UNKNOWN: "belum pasti", sop.DELETED: "dihapus", sop.MANUAL: "hapus manual"}
 
 COLUMNS: list[tuple[str, str]] = [
     ("activity_date", "Tanggal kegiatan (H)"), ("title", "Judul"), ("category", "Kategori"),

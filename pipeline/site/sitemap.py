@@ -4,8 +4,8 @@ Both engines write a sitemap with the build day as every page's ``lastmod``
 (MkDocs) or none at all (Zensical); this pass rewrites it from the staged
 pages' ``lastmod`` front-matter:
 
-- an article: the day of the activity (its ``date``; the schema has no
-  ``updated`` key yet: once it does, the article's ``lastmod`` is that);
+- an article: the day of its latest major correction (``updates``), else the
+  day of the activity (its ``date``); a minor edit changes no date;
 - a list (home, category, tag, month and their ``halaman/N/``): the newest
   item it shows, the day the list last changed;
 - a page with no ``lastmod`` (static pages, Material's search page) gets no
@@ -13,6 +13,9 @@ pages' ``lastmod`` front-matter:
   build while a file's mtime in a fresh CI checkout is the build day again,
   the very error this fixes. A part may give its pages ``lastmod`` in their
   front-matter (an ISO date) and they get it here.
+
+A page whose front-matter says ``robots: noindex`` (a withdrawn article's
+notice, issue 15) leaves the sitemap: ``lastmods`` gives it ``EXCLUDED``.
 
 The same pass runs for MkDocs (the portal plugin's ``on_post_build``) and
 Zensical (``zensical.run_zensical``), and writes ``sitemap.xml.gz`` anew.
@@ -29,17 +32,22 @@ from urllib.parse import urlsplit
 from pipeline.content import urls
 
 _LASTMOD = re.compile(r"^lastmod: '?(\d{4}-\d{2}-\d{2})'?$", re.MULTILINE)
+_NOINDEX = re.compile(r"^robots: '?noindex'?$", re.MULTILINE)
+EXCLUDED = ""  # the "date" of a page that leaves the sitemap
+_BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")  # where a left-out entry was
 _URL = re.compile(r"<url>\s*<loc>([^<]*)</loc>(?:\s*<lastmod>[^<]*</lastmod>)?\s*</url>")
 
 
 def lastmods(files: dict[str, str]) -> dict[str, str]:
-    """Site path -> ISO date of every staged page whose front-matter has ``lastmod``."""
+    """Site path -> ISO date of every staged page whose front-matter has ``lastmod``; ``EXCLUDED`` if noindex."""
     out = {}
     for name, text in files.items():
         if name.endswith(".md"):
             head = text[:text.find("\n---\n", 4) + 5] if text.startswith("---\n") else ""
             match = _LASTMOD.search(head)
-            if match:
+            if _NOINDEX.search(head):
+                out[urls.source_page(name)] = EXCLUDED
+            elif match:
                 out[urls.source_page(name)] = match.group(1)
     return out
 
@@ -57,9 +65,11 @@ def rewrite(site: Path, dates: dict[str, str], site_url: str | None) -> None:
     def entry(match: re.Match) -> str:
         loc = match.group(1)
         date = dates.get(urlsplit(html.unescape(loc)).path.removeprefix(base).lstrip("/"))
+        if date == EXCLUDED:
+            return ""
         lastmod = f"\n         <lastmod>{date}</lastmod>" if date else ""
         return f"<url>\n         <loc>{loc}</loc>{lastmod}\n    </url>"
 
-    text = _URL.sub(entry, sitemap.read_text(encoding="utf-8"))
+    text = _BLANK_LINE.sub("", _URL.sub(entry, sitemap.read_text(encoding="utf-8")))
     sitemap.write_text(text, encoding="utf-8")
     (site / "sitemap.xml.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))

@@ -11,7 +11,6 @@ Articles stay out of the navigation (MkDocs renders the nav into every page).
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import os
 import shutil
@@ -135,6 +134,10 @@ def stage(config: Config, items: list[Item], pages: list[Page], target: Path | N
             for site_path, cached in photo.files.items():
                 links[site_path] = cache_dir / cached
 
+    for item in items:
+        if item.on_site and not item.listed:  # withdrawn (issue 15): its URL keeps a notice, nothing else of it
+            files[urls.source(item.url)] = render_retracted(config, item)
+            published_urls[urls.source(item.url)] = item.url
     files.update(render_lists(config, entries, sections.upcoming(config, content)))
     for page in pages:
         files[urls.source(urls.page(page.name))] = render_page(page)
@@ -155,12 +158,16 @@ def _article_index(name: str, articles: dict[str, str]) -> str:
     return urls.index_source(articles[name]) if name in articles else name
 
 
+# libyaml, as templating's dumper: the pure-Python loader was most of _mark's time (0.8 s of a 300-item Zensical build).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _mark(text: str) -> str:
     """A staged page with its front-matter text escaped and its body between the body markers."""
     head, body = "", text
     if text.startswith("---\n"):
         end = text.index("\n---\n", 4)
-        meta = yaml.safe_load(text[4:end]) or {}
+        meta = yaml.load(text[4:end], Loader=_LOADER) or {}
         for key in TEXT_KEYS:
             if isinstance(meta.get(key), str):
                 meta[key] = html.escape(meta[key])
@@ -225,12 +232,12 @@ def render_article(config: Config, entry: Entry, newer: Entry | None = None, old
     # JSON-LD wants a time and an offset: the front-matter holds the day of the activity (H) only, so the
     # article is dated 00:00 that day in the site's zone, as the feeds date it; `updated` (a day) likewise.
     published = feeds._published(config, entry.date).isoformat()
-    updated = meta.get("updated")
+    updated = item.updated  # the latest major change (`updates`); a minor edit changes no date
     extra.update(published=published, modified=feeds._published(config, updated).isoformat()
-                 if isinstance(updated, dt.date) else published)
+                 if updated else published)
     head = _front_matter(title=entry.title, description=entry.caption, date=entry.date.isoformat(),
                          category=entry.category, tags=list(meta.get("tags") or []), type="article",
-                         location=meta.get("location") or "", lastmod=entry.date.isoformat(), **extra)
+                         location=meta.get("location") or "", lastmod=(updated or entry.date).isoformat(), **extra)
     text = f"{entry.title} {absolute}"
     share = [("WhatsApp", f"https://wa.me/?text={quote(text)}"),
              ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={quote(absolute)}"),
@@ -242,7 +249,27 @@ def render_article(config: Config, entry: Entry, newer: Entry | None = None, old
         location=meta.get("location"), lead=entry.photo, sizes=SIZES,
         # Markdown, as written: the stage's markers carry a per-process random part (MARKER).
         narrative=Markup(item.doc.body.strip()), photos=entry.photos, tags=meta.get("tags") or [],
-        share=share, newer=newer, older=older, provenance=provenance, **_helpers(entry.url))
+        share=share, newer=newer, older=older, provenance=provenance,
+        updated_text=format_date(updated) if updated else None,
+        history=[(u.date.isoformat(), format_date(u.date), u.note) for u in reversed(item.updates)],
+        **_helpers(entry.url))
+
+
+def render_retracted(config: Config, item: Item) -> str:
+    """A withdrawn item's notice at its article's URL: title, dates and reason; no photo, narrative or share link.
+
+    Kept out of search (``search.exclude``), of the sitemap and of search engines (``robots: noindex``,
+    ``sitemap.EXCLUDED``); a ``type`` of its own gives it no NewsArticle JSON-LD (``overrides/main.html``).
+    """
+    retraction, date = item.retraction, item.date
+    assert retraction is not None and date is not None, "only dated, withdrawn items get a notice"
+    head = _front_matter(title=item.title, description=f"Berita ini ditarik: {retraction.reason}",
+                         date=date.isoformat(), type="retracted", robots="noindex", search={"exclude": True})
+    return _env.get_template("retracted.md").render(
+        front_matter=head, title_md=Markup(_md_text(item.title)), reason=retraction.reason,
+        date=date, date_text=format_date(date), retracted=retraction.date,
+        retracted_text=format_date(retraction.date), provenance=sections.provenance(config, item),
+        home=urls.HOME, archive=urls.ARCHIVE, **_helpers(item.url))
 
 
 # The home page: the newest item large, the next ones as cards, then per category its newest few.

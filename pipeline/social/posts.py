@@ -9,6 +9,7 @@ caption, then of the title (an ellipsis marks the cut), never half a word.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import unicodedata
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pipeline.config import Config
 from pipeline.content import urls
 from pipeline.content.model import Item
+from pipeline.site.entries import MONTHS
 from pipeline.site.record import platforms_of
 
 NAMES = {"facebook": "Facebook", "instagram": "Instagram", "x": "X", "telegram": "Telegram"}
@@ -96,6 +98,22 @@ def compose_post(platform: str, site_url: str, path: str, title: str, caption: s
     text, shortened = fit(lambda t, c: compose(t, c, in_text, tags), measure, LIMITS[platform], title, caption)
     reply = url if platform == "x" and x_link == "reply" else ""
     return Post(platform, text, chosen, url, measure(text), LIMITS[platform], shortened, reply)
+
+
+def correction_text(platform: str, site_url: str, path: str, date: str, note: str) -> str:
+    """The reply under an item's post for a correction (``updates[]`` with ``social: true``).
+
+    ``Koreksi 5 Desember 2026: <note>`` and the article's URL, as plain text on
+    every platform (Telegram's is sent without parse_mode); the note loses whole
+    words at the end when the platform's limit is too small.
+    """
+    day = dt.date.fromisoformat(date)
+    head = f"Koreksi {day.day} {MONTHS[day.month - 1]} {day.year}"
+    url = urls.absolute(site_url, path)
+    measure = x_length if platform == "x" else len
+    text, _ = fit(lambda h, n: f"{h}: {n}\n\n{url}" if n else f"{h}\n\n{url}", measure, LIMITS[platform],
+                  head, _clean(note))
+    return text
 
 
 def fit(compose, measure, limit: int, title: str, caption: str) -> tuple[str, bool]:

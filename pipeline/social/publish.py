@@ -23,6 +23,12 @@ the run until a person starts a new one (``--new-ledger --since DATE``); each
 run starts at most ``max_posts`` posts and none of an item more than
 ``cutoff_days`` after its day H (unless a person names it with ``--item``); a
 folder already posted under another id is reported, never posted again.
+
+An item's later life (issue 15): a retracted item is never posted, and its
+posts are deleted (DELETED) where the API allows or listed for a person
+(MANUAL, "hapus manual" with the link), once; a correction with
+``social: true`` is replied once under each post, under its own ledger key
+(``correction_key``). Neither is held back by the cut-off.
 """
 
 from __future__ import annotations
@@ -40,17 +46,19 @@ import requests
 from pipeline.actions import shown
 from pipeline.config import PLATFORMS, Config
 from pipeline.content import urls
-from pipeline.content.sop import ATTEMPTING, FAILED, NEEDS_PERSON, PLANNED, POSTED, UNKNOWN
+from pipeline.content.sop import ATTEMPTING, DELETED, FAILED, MANUAL, NEEDS_PERSON, PLANNED, POSTED, UNKNOWN
 from pipeline.errors import PortalError, UsageError
-from pipeline.site.record import Published, record_path
+from pipeline.site.record import Published, RecordedUpdate, record_path
 from pipeline.social.ledger import KEY_ENV, FileStore, GitBranchStore, Ledger, LedgerError, Record, key_from_env
-from pipeline.social.platforms import UNSEARCHABLE, Deferred, Result, clients_from_env
+from pipeline.social.platforms import UNSEARCHABLE, Deferred, Manual, Result, clients_from_env
 from pipeline.social.platforms.http import ApiError, Budget, OutOfTime, Redactor, Uncertain
-from pipeline.social.posts import NAMES, Post, compose_post
+from pipeline.social.posts import NAMES, Post, compose_post, correction_text
 
 DEFERRED, SKIPPED, STOPPED, ID_CHANGED = "DITUNDA", "SUDAH", "BERHENTI", "ID BERUBAH"
 # What --dry-run says per item and platform (issue 12: the same words as the reviewer summary).
 WILL_SEND, SENT, EDITED = "akan dikirim", "sudah terkirim", "tidak dikirim lagi (suntingan)"
+# A retracted item's posts (issue 15): what the run and --dry-run say of each.
+REMOVED, WILL_REMOVE, NOT_POSTED = "dihapus", "akan dihapus (berita ditarik)", "tidak dikirim (berita ditarik)"
 
 
 @dataclass
@@ -173,6 +181,8 @@ def lost_ledger(config: Config, ledger: Ledger, items: list[Published]) -> str |
 
 def dry_status(config: Config, ledger: Ledger | None, item: Published, platform: str) -> str:
     """What a real run would do with ``item`` on ``platform``, in the words of the reviewer summary."""
+    if item.retracted is not None:
+        return retracted_status(ledger, item, platform)
     if ledger is not None:
         last = ledger.latest(item.id, platform)
         if last and last.state == POSTED:
@@ -188,6 +198,18 @@ def dry_status(config: Config, ledger: Ledger | None, item: Published, platform:
     if cutoff(config, item) < config.today():
         return f"tidak dikirim otomatis (lewat batas {config.publish.cutoff_days} hari setelah hari H)"
     return WILL_SEND
+
+
+def retracted_status(ledger: Ledger | None, item: Published, platform: str) -> str:
+    """What becomes of a retracted item's post on ``platform``: nothing (never posted), deleted, or manual."""
+    last = ledger.latest(item.id, platform) if ledger is not None else None
+    if last is None or last.state in (PLANNED, FAILED):
+        return NOT_POSTED
+    if last.state == DELETED:
+        return REMOVED
+    if last.state == MANUAL:
+        return f"hapus manual: {last.url or 'tanpa tautan'}"
+    return WILL_REMOVE
 
 
 def dry_run(config: Config, chosen, site_url: str, ledger: Ledger | None, out=sys.stdout,
@@ -254,7 +276,11 @@ class Publisher:
                 if platform not in self.clients:
                     continue
                 last = self.ledger.latest(item.id, platform)
+                if item.retracted is not None:
+                    self.retract(item, platform, last)
+                    continue
                 if last and last.state == POSTED:
+                    self.correct(item, platform, last)
                     continue
                 if last and last.state in NEEDS_PERSON:
                     self.outcomes.append(Outcome(item, platform, last.state, last.message))
@@ -366,6 +392,102 @@ class Publisher:
             return
         self.finish(item, platform, POSTED, result)
 
+    def retract(self, item: Published, platform: str, last: Record | None) -> None:
+        """A retracted item's post: deleted (DELETED) or listed for a person (MANUAL), exactly once.
+
+        Nothing is done for a post never made (no record, PLANNED, FAILED) or already
+        handled (DELETED, MANUAL). A post that may exist without a known id (UNKNOWN,
+        ATTEMPTING) is MANUAL: a person looks. A refused DELETE stays POSTED, so
+        the next run tries again; a DELETE repeated after a lost answer finds the
+        post gone and counts as deleted (each client's ``delete``).
+        """
+        if last is None or last.state not in (POSTED, UNKNOWN, ATTEMPTING):
+            return
+        if last.state != POSTED:
+            self.removed(item, platform, MANUAL, last, f"status {last.state}: unggahan mungkin ada, periksa platform")
+            return
+        if platform in self.stopped:
+            self.outcomes.append(Outcome(item, platform, STOPPED, self.stopped[platform]))
+            return
+        try:
+            self.clients[platform].delete(last, self.config.now())
+        except Manual as exc:
+            self.removed(item, platform, MANUAL, last, exc.reason)
+            return
+        except (Deferred, OutOfTime) as exc:
+            self.outcomes.append(Outcome(item, platform, DEFERRED, getattr(exc, "message", None) or str(exc)))
+            return
+        except ApiError as exc:
+            if exc.auth:
+                self.stopped[platform] = f"token {NAMES[platform]} ditolak ({exc.message}); perbarui secret-nya"
+                self.outcomes.append(Outcome(item, platform, STOPPED, self.stopped[platform]))
+            elif exc.status is None or exc.status >= 500:  # not refused: the next run deletes it
+                self.outcomes.append(Outcome(item, platform, FAILED, f"belum dihapus, dicoba lagi: {exc.message}"))
+            else:
+                self.removed(item, platform, MANUAL, last, f"{NAMES[platform]} menolak menghapus: {exc.message}")
+            return
+        self.removed(item, platform, DELETED, last, REMOVED)
+
+    def removed(self, item: Published, platform: str, state: str, last: Record, reason: str) -> None:
+        """Record DELETED or MANUAL for the post of ``last`` and report it in the summary."""
+        self.ledger.append(Record(item=item.id, platform=platform, state=state, time=_now(), path=item.path,
+                                  remote_id=last.remote_id, url=last.url, message=self.redact(reason)))
+        detail = REMOVED if state == DELETED else f"hapus manual: {last.url or 'tanpa tautan'} ({reason})"
+        self.outcomes.append(Outcome(item, platform, state, detail))
+
+    def correct(self, item: Published, platform: str, posted: Record) -> None:
+        """Reply once under the post for each correction with ``social: true`` made since the post's day.
+
+        Each reply has its own ledger key (``correction_key``). A reply is never
+        repeated: an uncertain outcome (dropped answer, a run that died) is
+        UNKNOWN for a person to look at, a refusal FAILED, both reported once.
+        """
+        day = posted_day(self.config, posted)
+        for key, update in corrections(item):
+            last = self.ledger.latest(key, platform)
+            if last is not None and last.state != PLANNED:
+                if last.state == ATTEMPTING:
+                    self.reply_done(item, key, platform, UNKNOWN, message=(
+                        "proses sebelumnya berhenti saat mengirim koreksi; periksa apakah balasannya ada"))
+                continue
+            if update.date < day:
+                continue  # the post was made after this correction, from the corrected text
+            if platform in self.stopped or self.posts >= self.config.publish.max_posts:
+                continue  # the next run sends it
+            self.posts += 1
+            self.reply(item, key, platform, posted, update)
+
+    def reply(self, item: Published, key: str, platform: str, posted: Record, update) -> None:
+        text = correction_text(platform, self.site_url, item.url, update.date, update.note)
+        self.ledger.append(Record(item=key, platform=platform, state=ATTEMPTING, time=_now()))
+        try:
+            result = self.clients[platform].reply(posted, text)
+        except (Deferred, OutOfTime) as exc:
+            self.ledger.append(Record(item=key, platform=platform, state=PLANNED, time=_now()))
+            self.outcomes.append(Outcome(item, platform, DEFERRED, getattr(exc, "message", None) or str(exc)))
+            return
+        except Uncertain as exc:
+            self.reply_done(item, key, platform, UNKNOWN, message=f"{exc.message}; periksa apakah balasan koreksi ada")
+            return
+        except ApiError as exc:
+            if exc.auth:
+                self.stopped[platform] = f"token {NAMES[platform]} ditolak ({exc.message}); perbarui secret-nya"
+                self.ledger.append(Record(item=key, platform=platform, state=PLANNED, time=_now()))
+                self.outcomes.append(Outcome(item, platform, STOPPED, self.stopped[platform]))
+                return
+            self.reply_done(item, key, platform, FAILED, message=f"koreksi {update.date} gagal: {exc.message}")
+            return
+        self.reply_done(item, key, platform, POSTED, result, f"koreksi {update.date}")
+
+    def reply_done(self, item: Published, key: str, platform: str, state: str, result: Result | None = None,
+                   message: str = "") -> None:
+        """The final line of a correction's reply, and its row in the summary."""
+        self.ledger.append(Record(item=key, platform=platform, state=state, time=_now(),
+                                  remote_id=result.remote_id if result else "", url=result.url if result else "",
+                                  message=self.redact(message)))
+        detail = f"{message}: {result.url}" if result else message
+        self.outcomes.append(Outcome(item, platform, state, detail))
+
     def settle(self, item, platform, client, post, last: Record) -> bool:
         """An ATTEMPTING from a run that died: True when it is settled (posted or unknown)."""
         found = client.find(post, last.data)
@@ -397,6 +519,43 @@ class Publisher:
     def finish(self, item, platform, state, result: Result | None = None, message: str = "") -> None:
         self.record(item, platform, state, result, message)
         self.outcomes.append(Outcome(item, platform, state, result.url if result else message))
+
+
+def correction_key(item_id: str, date: str, number: int) -> str:
+    """The ledger key of the reply for an item's correction: ``<id>#update-<date>`` (``-<n>`` for the n-th that day).
+
+    Apart from the item's own key, so the post's state (POSTED, DELETED) never
+    moves; records under it carry no ``path``, so they never look like the
+    folder posted under another id.
+    """
+    return f"{item_id}#update-{date}" + (f"-{number}" if number > 1 else "")
+
+
+def corrections(item: Published) -> list[tuple[str, RecordedUpdate]]:
+    """``(ledger key, update)`` for each of ``item``'s corrections that goes to social media, oldest first."""
+    seen: dict[str, int] = {}
+    found = []
+    for update in item.updates:
+        seen[update.date] = seen.get(update.date, 0) + 1
+        if update.social:
+            found.append((correction_key(item.id, update.date, seen[update.date]), update))
+    return found
+
+
+def due_corrections(config: Config, ledger: Ledger, item: Published, platform: str) -> list[str]:
+    """Keys of the corrections a run would reply now under ``item``'s post on ``platform``."""
+    posted = ledger.latest(item.id, platform)
+    if item.retracted is not None or posted is None or posted.state != POSTED:
+        return []
+    day = posted_day(config, posted)
+    unsent = (None, PLANNED)
+    return [key for key, update in corrections(item)
+            if update.date >= day and getattr(ledger.latest(key, platform), "state", None) in unsent]
+
+
+def posted_day(config: Config, posted: Record) -> str:
+    """The day (site zone, YYYY-MM-DD) the POSTED record ``posted`` was written: corrections before it need no reply."""
+    return dt.datetime.fromisoformat(posted.time.replace("Z", "+00:00")).astimezone(config.tz).date().isoformat()
 
 
 def table(outcomes: list[Outcome]) -> str:
@@ -489,7 +648,8 @@ def pending(config: Config, items: list[Published], ledger_path: Path | None, en
         for platform in platforms:
             if platform not in config.publish.disabled:
                 status = dry_status(config, ledger, item, platform)
-                count += status == WILL_SEND or status.startswith("dicek dulu")
+                count += status in (WILL_SEND, WILL_REMOVE) or status.startswith("dicek dulu")
+                count += len(due_corrections(config, ledger, item, platform))
     print(f"pending={count}", file=out)
     return 0
 
@@ -556,6 +716,10 @@ def publish(config: Config, items: list[Published], *, dry: bool = False, only: 
         print(f"{publisher.past_cutoff} unggahan tidak dikirim otomatis: beritanya lewat batas "
               f"{config.publish.cutoff_days} hari setelah hari H (kirim satu per satu dengan "
               "portal publish --item PATH bila memang perlu).", file=out)
+    manual = sum(o.state == MANUAL for o in outcomes)
+    if manual:
+        print(f"{manual} unggahan berita yang ditarik perlu dihapus manual oleh admin di platformnya (tautan di "
+              "atas; lihat Panduan Admin, *Hapus manual*).", file=out)
     bad = [o for o in outcomes if o.state in (*NEEDS_PERSON, STOPPED, ID_CHANGED)]
     if bad:
         print(f"{len(bad)} unggahan perlu perhatian (FAILED, UNKNOWN, {STOPPED} atau {ID_CHANGED}).", file=out)

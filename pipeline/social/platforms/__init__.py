@@ -12,14 +12,21 @@ the run may wait) means "not now": the post stays retryable for the next run.
 An ``ApiError`` is a refusal (FAILED); ``Uncertain`` after the publishing call
 means the post may exist (look with ``find``). Both also stand for an answer
 outside the API's contract, so no answer can crash the run.
+
+A retracted item's post goes through ``delete(posted)`` (``posted`` the
+ledger's POSTED record): it returns when the post is gone (deleted now, or
+already gone: a DELETE repeated after a dropped answer counts as done) and
+raises ``Manual`` when a person must delete it. A correction with
+``social: true`` goes through ``reply(posted, text)``: a comment or reply
+under the original post, made once (its call is final: never repeated).
 """
 
 from __future__ import annotations
 
 # Re-exported: the interface of the clients, as ``publish`` imports it.
-from pipeline.social.platforms.base import UNSEARCHABLE, Deferred, Result, Throttled
+from pipeline.social.platforms.base import UNSEARCHABLE, Deferred, Manual, Result, Throttled
 
-__all__ = ["UNSEARCHABLE", "Deferred", "Result", "Throttled", "clients_from_env"]
+__all__ = ["UNSEARCHABLE", "Deferred", "Manual", "Result", "Throttled", "clients_from_env"]
 
 
 def clients_from_env(env, redact, budget, only=None):

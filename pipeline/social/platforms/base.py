@@ -1,4 +1,4 @@
-"""The types every platform client shares: ``Result``, ``Deferred``, ``Throttled``, ``UNSEARCHABLE``.
+"""The types every platform client shares: ``Result``, ``Deferred``, ``Throttled``, ``Manual``, ``UNSEARCHABLE``.
 
 Apart from ``pipeline.social.platforms`` (which loads the clients) so that a client
 never imports the package that imports it.
@@ -18,6 +18,18 @@ class Result:
     remote_id: str
     url: str
     data: dict = field(default_factory=dict)
+
+
+class Manual(Exception):
+    """The platform cannot delete this post through its API: a person deletes it ("hapus manual").
+
+    Raised by a client's ``delete`` before any call that would be refused
+    (Instagram always; Telegram past 48 hours), or after the platform said no.
+    """
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 class Deferred(Exception):

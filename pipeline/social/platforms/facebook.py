@@ -48,10 +48,22 @@ class GraphTransport(Transport):
         return error.get("code") in THROTTLE_CODES or error.get("is_transient") is True
 
     def error(self, response) -> ApiError:
-        code = graph_error(response).get("code")
-        code = code if isinstance(code, int) and not isinstance(code, bool) else None
+        error = graph_error(response)
+        code, subcode = (value if isinstance(value, int) and not isinstance(value, bool) else None
+                         for value in (error.get("code"), error.get("error_subcode")))
         return ApiError(self.platform, self._message(response), response.status_code, code,
-                        auth=code == 190 or response.status_code == 401, duplicate=code == 506)
+                        auth=code == 190 or response.status_code == 401, duplicate=code == 506, subcode=subcode)
+
+
+def gone(exc: ApiError) -> bool:
+    """Whether a Graph API refusal says the object no longer exists (code 100, subcode 33).
+
+    "Unsupported delete request. Object with ID '...' does not exist, cannot be
+    loaded due to missing permissions, or does not support this operation": what
+    a second DELETE of a post answers, so a DELETE whose answer was lost and is
+    made again counts as done.
+    """
+    return exc.code == 100 and exc.subcode == 33
 
 
 class Facebook:
@@ -75,6 +87,24 @@ class Facebook:
         response = self.http.call("POST", f"{self.base}/{self.page}/feed", headers=self.auth, data=form, final=True)
         post_id = self.http.expect(response, "id", final=True)
         return Result(post_id, f"https://www.facebook.com/{post_id}")
+
+    def delete(self, posted, now) -> None:
+        """``DELETE /{post-id}`` (answers ``{"success": true}``); a post already gone counts as deleted."""
+        try:
+            response = self.http.call("DELETE", f"{self.base}/{posted.remote_id}", headers=self.auth)
+        except ApiError as exc:
+            if gone(exc):
+                return
+            raise
+        if self.http.expect(response, "success", kind=bool) is not True:
+            raise ApiError(PLATFORM, self.http.cut(f"Facebook tidak menghapus {posted.remote_id} (success: false)"))
+
+    def reply(self, posted, text: str) -> Result:
+        """A comment under the Page's post: ``POST /{post-id}/comments`` with ``message``."""
+        response = self.http.call("POST", f"{self.base}/{posted.remote_id}/comments", headers=self.auth,
+                                  data={"message": text}, final=True)
+        comment = self.http.expect(response, "id", final=True)
+        return Result(comment, f"https://www.facebook.com/{posted.remote_id}?comment_id={comment.rsplit('_', 1)[-1]}")
 
     def find(self, post, data) -> Result | None:
         """This attempt's post among the Page's recent ones: exactly its text and, when known, its photos."""

@@ -55,10 +55,10 @@ class ApiError(Exception):
     """A platform refused a request; ``message`` is redacted and safe to show."""
 
     def __init__(self, platform: str, message: str, status: int | None = None, code: int | None = None,
-                 auth: bool = False, duplicate: bool = False):
+                 auth: bool = False, duplicate: bool = False, subcode: int | None = None):
         super().__init__(message)
         self.platform, self.message, self.status, self.code = platform, message, status, code
-        self.auth, self.duplicate = auth, duplicate
+        self.auth, self.duplicate, self.subcode = auth, duplicate, subcode
 
 
 class Uncertain(ApiError):

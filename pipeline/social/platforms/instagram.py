@@ -10,7 +10,7 @@ carousel container is what the ledger remembers: ``PUBLISHED`` means done,
 
 from __future__ import annotations
 
-from pipeline.social.platforms.base import Deferred, Result
+from pipeline.social.platforms.base import Deferred, Manual, Result
 from pipeline.social.platforms.facebook import GraphTransport
 from pipeline.social.platforms.http import ApiError, json_body
 
@@ -82,6 +82,17 @@ class Instagram:
                 return status
             self.http.budget.wait(POLL_SECONDS, NAME)
         return status
+
+    def delete(self, posted, now) -> None:
+        """Never through the API: the Instagram Graph API has no way to delete media, so a person does."""
+        raise Manual("API Instagram tidak dapat menghapus unggahan")
+
+    def reply(self, posted, text: str) -> Result:
+        """A comment under the carousel: ``POST /{ig-media-id}/comments`` with ``message``."""
+        if not posted.remote_id:
+            raise ApiError(PLATFORM, "id unggahan Instagram tidak tercatat, jadi komentar tidak dapat dikirim")
+        response = self._post(f"{posted.remote_id}/comments", {"message": text}, final=True)
+        return Result(self.http.expect(response, "id", final=True), posted.url)
 
     def find(self, post, data) -> Result | None:
         container = (data or {}).get("container")

@@ -8,12 +8,18 @@ person to look at, never a second album.
 
 from __future__ import annotations
 
-from pipeline.social.platforms.base import UNSEARCHABLE, Result
+import datetime as dt
+
+from pipeline.social.platforms.base import UNSEARCHABLE, Manual, Result
 from pipeline.social.platforms.http import ApiError, Transport, Uncertain, json_body
 
 PLATFORM, NAME = "telegram", "Telegram"
 ENV = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_CHAT_ID")
 DEFAULT_URL = "https://api.telegram.org"
+# deleteMessage: "A message can only be deleted if it was sent less than 48 hours ago" (Bot API). The
+# ledger's POSTED time comes a moment after the send; the margin keeps a call near the limit from being made.
+DELETE_WINDOW = dt.timedelta(hours=48) - dt.timedelta(minutes=10)
+GONE, UNDELETABLE = "message to delete not found", "message can't be deleted"
 
 
 class TelegramTransport(Transport):
@@ -38,7 +44,8 @@ class Telegram:
 
     def __init__(self, token: str, chat_id: str, base_url: str, transport: Transport):
         self.chat, self.http = chat_id, transport
-        self.url = f"{base_url.rstrip('/')}/bot{token}/sendMediaGroup"  # the token sits in the path: redacted
+        self.api = f"{base_url.rstrip('/')}/bot{token}"  # the token sits in the path: redacted
+        self.url = f"{self.api}/sendMediaGroup"
 
     def publish(self, post, attempting) -> Result:
         media = [{"type": "photo", "media": p.url} for p in post.photos]
@@ -54,15 +61,49 @@ class Telegram:
                     raise
                 self.http.budget.wait(self.http.backoff(attempt + 1), NAME)
         # After the album was sent: an answer outside the contract is Uncertain (never a second album).
-        message = self.http.expect(response, "result", 0, "message_id", kind=int, final=True)
-        message = str(message)
+        message = str(self.http.expect(response, "result", 0, "message_id", kind=int, final=True))
+        # Every message of the album, so that a retraction can delete each one.
+        album = [m["message_id"] for m in response.json()["result"]
+                 if isinstance(m, dict) and isinstance(m.get("message_id"), int)]
+        return Result(message, self._link(message), {"messages": album})
+
+    def _link(self, message: str) -> str:
         chat = str(self.chat)
-        url = f"https://t.me/c/{chat[4:]}/{message}" if chat.startswith("-100") else (
+        return f"https://t.me/c/{chat[4:]}/{message}" if chat.startswith("-100") else (
             f"https://t.me/{chat.lstrip('@')}/{message}" if chat.startswith("@") else "")
-        return Result(message, url)
 
     def find(self, post, data):
         return UNSEARCHABLE
+
+    def delete(self, posted, now: dt.datetime) -> None:
+        """``deleteMessage`` for each message of the album, only within 48 hours of sending.
+
+        Past that window (counted from the ledger's POSTED time) no call is made:
+        Telegram would refuse it. "message to delete not found" is a message
+        already gone (a repeated call); "message can't be deleted" makes it Manual.
+        """
+        sent = dt.datetime.fromisoformat(posted.time.replace("Z", "+00:00"))
+        if now - sent >= DELETE_WINDOW:
+            raise Manual("Telegram hanya dapat menghapus pesan yang dikirim kurang dari 48 jam lalu")
+        album = (posted.data or {}).get("messages")
+        if not isinstance(album, list) or not album:
+            raise Manual("id pesan album Telegram tidak tercatat")
+        for message in album:
+            try:
+                self.http.call("POST", f"{self.api}/deleteMessage", json={"chat_id": self.chat, "message_id": message})
+            except ApiError as exc:
+                if exc.status == 400 and GONE in exc.message:
+                    continue
+                if exc.status == 400 and UNDELETABLE in exc.message:
+                    raise Manual(f"Telegram menolak menghapus pesan ({exc.message})") from None
+                raise
+
+    def reply(self, posted, text: str) -> Result:
+        """A message replying to the album's first message (``reply_parameters``), as plain text."""
+        response = self.http.call("POST", f"{self.api}/sendMessage", final=True, json={
+            "chat_id": self.chat, "text": text, "reply_parameters": {"message_id": int(posted.remote_id)}})
+        message = str(self.http.expect(response, "result", "message_id", kind=int, final=True))
+        return Result(message, self._link(message))
 
 
 def from_env(env, redact, budget) -> Telegram:

@@ -119,6 +119,29 @@ class X:
         except (ApiError, Deferred) as exc:
             return f"balasan tautan gagal: {getattr(exc, 'message', exc)}"
 
+    def delete(self, posted, now) -> None:
+        """``DELETE /2/tweets/:id`` for the post and its link reply (``x_link: reply``), each once gone.
+
+        X answers ``{"data": {"deleted": true}}``; a post already gone (a DELETE
+        repeated after its answer was lost) answers ``deleted: false`` or 404:
+        either way it is no longer there.
+        """
+        reply = str((posted.data or {}).get("reply") or "")
+        for tweet in [posted.remote_id, *([reply] if reply.isdigit() else [])]:
+            try:
+                response = self.http.call("DELETE", f"{self.base}/2/tweets/{tweet}", auth=self.auth)
+            except ApiError as exc:
+                if exc.status == 404:
+                    continue
+                raise
+            self.http.expect(response, "data", "deleted", kind=bool)
+
+    def reply(self, posted, text: str) -> Result:
+        """A reply under the post (``reply.in_reply_to_tweet_id``): the correction's text."""
+        response = self.http.call("POST", f"{self.base}/2/tweets", auth=self.auth, final=True,
+                                  json={"text": text, "reply": {"in_reply_to_tweet_id": posted.remote_id}})
+        return _result(self.http.expect(response, "data", "id", final=True))
+
     def _upload(self, index: int, photo) -> str:
         image = self.http.call("GET", photo.url).content  # the site's own file, as published; not signed
         response = self.http.call("POST", f"{self.base}/2/media/upload", auth=self.auth,
