@@ -20,9 +20,9 @@ from typing import Any
 from pipeline.check.text import nfc_len, problem, text_rules
 from pipeline.config import Config
 from pipeline.content import schema, sop
+from pipeline.content.frontmatter import day
 from pipeline.content.model import Document, Item, Problem
 from pipeline.content.retraction import KEYS
-from pipeline.content.updates import update_date
 
 # What a withdrawn item must still have: the notice page shows them.
 KEPT_KEYS = ("title", "date")
@@ -75,7 +75,7 @@ def _date_rules(item: Item, doc: Document, block: dict, config: Config, today: d
                       "`retracted` belum berisi `date`, tanggal berita ditarik. Tambahkan, misalnya "
                       f"`{EXAMPLE}`.")
         return
-    date = update_date(value)
+    date = day(value)
     if date is None:
         yield problem(item, line, "retracted-date",
                       f"Tanggal penarikan `{value}` tidak valid: formatnya harus YYYY-MM-DD dan tanggalnya ada "

@@ -50,13 +50,13 @@ from pipeline.check.text import title_rules as _title_rules
 from pipeline.check.updates import check_updates
 from pipeline.config import PLATFORMS, Config, Limits
 from pipeline.content import schema, sop
+from pipeline.content.frontmatter import ISO_DATE
 from pipeline.content.load import YEAR, Content, first_heading, load, rel, unsafe_path
 from pipeline.content.model import ERROR, WARNING, Document, Item, Page, Photo, Problem
 from pipeline.content.scaffold import slugify
 from pipeline.photos import images
 
 _TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 INSPECT_CACHE = ".portal/cache/inspect.json"
 _PLATFORM_ALIASES = {"twitter": "x", "fb": "facebook", "ig": "instagram", "tg": "telegram"}
 # Static page names the site generates itself (pipeline/site/stage.py, feeds.py),
@@ -282,7 +282,7 @@ def _date_rules(item: Item, doc: Document, value: Any, today: dt.date, config: C
     date = item.date  # load() read it in the site's time zone
     if date is None:
         shown = value if isinstance(value, str) else str(value)
-        why = "tanggal itu tidak ada di kalender" if isinstance(value, str) and _ISO_DATE.match(value.strip()) \
+        why = "tanggal itu tidak ada di kalender" if isinstance(value, str) and ISO_DATE.match(value.strip()) \
             else "formatnya harus YYYY-MM-DD"
         yield _problem(item, line, "date-invalid",
                        f"Tanggal `{shown}` tidak valid: {why}. Tulis tanggal kegiatan, misalnya `date: 2026-11-20`.")

@@ -14,8 +14,9 @@ from typing import Any
 from pipeline.check.text import nfc_len, problem, text_rules
 from pipeline.config import Config
 from pipeline.content import schema, sop
+from pipeline.content.frontmatter import day
 from pipeline.content.model import WARNING, Document, Item, Problem
-from pipeline.content.updates import KEYS, update_date
+from pipeline.content.updates import KEYS
 
 EXAMPLE = "- {date: 2026-11-22, note: Nama narasumber diperbaiki.}"
 
@@ -79,7 +80,7 @@ def _date(item: Item, doc: Document, index: int, value: Any, where: str, today: 
           config: Config) -> Generator[Problem, None, dt.date | None]:
     """The entry's date problems; returns the date when it is one (a generator's return value)."""
     line = doc.line_of("updates", index, "date")
-    date = update_date(value)
+    date = day(value)
     if value is None or value == "":
         yield problem(item, line, "update-date",
                       f"{where.capitalize()} belum punya `date`. Tulis hari koreksi dilakukan, misalnya "

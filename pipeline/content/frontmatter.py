@@ -10,10 +10,12 @@ keys, deep nesting and oversized blocks. Every key keeps its line in the
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 import yaml.reader
@@ -33,6 +35,7 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 MAX_DEPTH = 8
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _LEADING_TAB = re.compile(r"^[ ]*\t")
@@ -154,6 +157,18 @@ def parse_yaml(block: str, *, first_line: int = 1) -> tuple[dict | None, dict[tu
             first_line, "frontmatter-not-mapping",
             "Front-matter harus berisi pasangan `kunci: nilai` (misalnya `title: ...`), bukan daftar atau teks.")]
     return value, composer.lines, composer.issues
+
+
+def day(value: Any) -> dt.date | None:
+    """A front-matter day: a YAML date or a quoted ``YYYY-MM-DD`` that is one; None otherwise (a datetime too)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and ISO_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
 
 
 _GENERIC_FIX = ("periksa titik dua setelah kunci, tanda kutip yang berpasangan, dan indentasi dengan spasi "

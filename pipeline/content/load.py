@@ -33,7 +33,7 @@ from pipeline.content import schema
 from pipeline.content.agenda import Sitting, load_agenda
 from pipeline.content.council import Council, load_council
 from pipeline.content.documents import Documents, load_documents
-from pipeline.content.frontmatter import read_file
+from pipeline.content.frontmatter import day, read_file
 from pipeline.content.model import ERROR, Item, Page, Photo, Problem
 from pipeline.content.retraction import read_retraction
 from pipeline.content.schedule import read_publish_at
@@ -42,7 +42,6 @@ from pipeline.errors import UsageError
 
 ITEM_FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 YEAR = re.compile(r"^\d{4}$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -157,14 +156,7 @@ def normalize_date(value: Any, tz) -> dt.date | None:
     """The activity day (H) of a front-matter ``date`` value, in the site's time zone."""
     if isinstance(value, dt.datetime):
         return (value.astimezone(tz) if value.tzinfo else value).date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
+    return day(value)
 
 
 def first_heading(body: str) -> str | None:

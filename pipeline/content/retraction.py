@@ -9,8 +9,8 @@ Reading is lenient and judges nothing: ``check.retraction`` says what is wrong.
 from __future__ import annotations
 
 from pipeline.config import Config
+from pipeline.content.frontmatter import day
 from pipeline.content.model import Item, Retraction
-from pipeline.content.updates import update_date
 
 KEYS = ("date", "reason")
 
@@ -20,7 +20,7 @@ def read_retraction(item: Item, config: Config) -> Retraction | None:
     block = item.meta.get("retracted")
     if not isinstance(block, dict) or item.doc is None:
         return None
-    date = update_date(block.get("date"))  # a day, read as an update's
+    date = day(block.get("date"))  # a day, read as an update's
     reason = block.get("reason")
     if date is None or not isinstance(reason, str) or not reason.strip():
         return None

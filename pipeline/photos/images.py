@@ -359,6 +359,15 @@ def _work(job: tuple[str, str, list[tuple[Variant, str]]]) -> tuple[str, dict, l
     return source, results, notes, None
 
 
+def read_index(path: Path) -> dict:
+    """A cache's ``index.json`` (outputs and source hashes); empty when missing, unreadable or not an object."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 class ImageCache:
     """Content-addressed store of variants under ``.portal/cache/images``."""
 
@@ -366,10 +375,7 @@ class ImageCache:
         self.dir = directory
         self.dir.mkdir(parents=True, exist_ok=True)
         self.index_path = directory / "index.json"
-        try:
-            data = json.loads(self.index_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}
+        data = read_index(self.index_path)
         self.outputs: dict[str, list] = data.get("outputs", {})
         self.hashes = ContentHashes(data.get("sources"))
         self._pruned = False

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from PIL import Image, ImageStat
 
-from pipeline.photos.images import ContentHashes
+from pipeline.photos.images import ContentHashes, read_index
 from pipeline.video.probe import MAX_SECONDS, VideoError, VideoInfo, probe
 
 Progress = Callable[[float], None]
@@ -303,12 +303,9 @@ class VideoCache:
         self.dir = directory
         self.dir.mkdir(parents=True, exist_ok=True)
         self.index_path = directory / "index.json"
-        try:
-            data = json.loads(self.index_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}
-        self.outputs: dict[str, dict] = data.get("outputs", {}) if isinstance(data, dict) else {}
-        self.hashes = ContentHashes(data.get("sources") if isinstance(data, dict) else None)
+        data = read_index(self.index_path)
+        self.outputs: dict[str, dict] = data.get("outputs", {})
+        self.hashes = ContentHashes(data.get("sources"))
 
     def get(self, key: str) -> dict | None:
         """The entry of ``key`` when every file it names is still there."""
