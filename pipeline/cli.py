@@ -225,7 +225,8 @@ def cmd_build(args) -> int:
 
     if args.due:
         return _print_due(_config())
-    result = build(_config(), args.site_dir, args.engine)
+    config = _config()
+    result = build(config, args.site_dir, args.engine)
     if result.site is None:
         _print_report(result.report)
         print("Build dibatalkan: perbaiki galat di atas lalu jalankan `portal build` lagi.", file=sys.stderr)
@@ -233,20 +234,34 @@ def cmd_build(args) -> int:
     assert result.photos is not None  # a built site always processed its photos
     print(result.photos.line())
     warnings = f", {result.report.warnings} peringatan" if result.report.warnings else ""
-    print(f"Situs dibangun di {shown(result.site)}: {len(result.report.items)} berita, "
+    print(f"Situs dibangun di {shown(result.site)}: {_built_items(result.report.items)}, "
           f"{len(result.report.pages)} halaman{warnings} ({f'{result.seconds:.1f}'.replace('.', ',')} detik).")
-    _print_waiting(result.report.items)
+    _print_waiting(config, result.report.items)
     return 0
 
 
-def _print_waiting(items) -> None:
+def _waiting(item) -> bool:
+    return item.doc is not None and item.publish_at is not None and not item.due and not item.draft
+
+
+def _built_items(items) -> str:
+    """``7 berita (1 ditarik, 1 terjadwal)``: the articles on the site, then the notices and the held-back ones."""
+    listed = sum(1 for item in items if item.listed)
+    others = [f"{count} {what}" for count, what in (
+        (sum(1 for item in items if item.on_site and not item.listed), "ditarik"),
+        (sum(1 for item in items if _waiting(item)), "terjadwal")) if count]
+    return f"{listed} berita" + (f" ({', '.join(others)})" if others else "")
+
+
+def _print_waiting(config, items) -> None:
     """One line per scheduled item left out of this build (``publish_at`` still ahead)."""
+    from pipeline.content import sop
     from pipeline.content.schedule import shown as shown_time
 
     for item in items:
-        if item.publish_at is not None and not item.due and not item.draft:
-            print(f"Terjadwal, belum terbit: {shown(item.rel)} (terbit {shown_time(item.publish_at)}; build "
-                  "berikutnya sesudah jam itu menerbitkannya).")
+        if _waiting(item):
+            print(f"Terjadwal, belum terbit: {shown(item.rel)} (terbit {shown_time(item.publish_at)} "
+                  f"{sop.zone_name(config.timezone)}; build berikutnya sesudah jam itu menerbitkannya).")
 
 
 def _print_due(config) -> int:

@@ -64,6 +64,7 @@ def site(request, tmp_path_factory) -> Path:
     (bare / "index.md").write_text(BARE_TEXT, encoding="utf-8")
     result = run_cli(project, "build", "--engine", request.param, today=TODAY)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert ": 7 berita (2 ditarik), 4 halaman" in result.stdout  # the build says what it did
     return project / "site"
 
 

@@ -53,9 +53,11 @@ def _build(project: Path, now: str, engine: str) -> tuple[Path, list[dict]]:
     site = f"site-{engine}-{now[-5:].replace(':', '')}"
     result = _portal(project, now, "build", "--engine", engine, "--site-dir", site)
     assert result.returncode == 0, result.stdout + result.stderr
-    waiting = (f"Terjadwal, belum terbit: content/{SCHEDULED}/index.md (terbit {AT}; build berikutnya sesudah jam "
-               "itu menerbitkannya).")
-    assert result.stdout.endswith(f"detik).\n{waiting}\n" if now < AT.replace(" ", "T") else "detik).\n")
+    waiting = (f"Terjadwal, belum terbit: content/{SCHEDULED}/index.md (terbit {AT} WIB; build berikutnya sesudah "
+               "jam itu menerbitkannya).")
+    before = now < AT.replace(" ", "T")
+    assert f": {'1 berita (1 terjadwal)' if before else '2 berita'}, 0 halaman" in result.stdout
+    assert result.stdout.endswith(f"detik).\n{waiting}\n" if before else "detik).\n")
     record = json.loads((project / ".portal" / "build-record.json").read_text(encoding="utf-8"))
     return project / site, record["items"]
 
