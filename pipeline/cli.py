@@ -240,16 +240,12 @@ def cmd_build(args) -> int:
     return 0
 
 
-def _waiting(item) -> bool:
-    return item.doc is not None and item.publish_at is not None and not item.due and not item.draft
-
-
 def _built_items(items) -> str:
     """``7 berita (1 ditarik, 1 terjadwal)``: the articles on the site, then the notices and the held-back ones."""
     listed = sum(1 for item in items if item.listed)
     others = [f"{count} {what}" for count, what in (
         (sum(1 for item in items if item.on_site and not item.listed), "ditarik"),
-        (sum(1 for item in items if _waiting(item)), "terjadwal")) if count]
+        (sum(1 for item in items if item.held), "terjadwal")) if count]
     return f"{listed} berita" + (f" ({', '.join(others)})" if others else "")
 
 
@@ -259,7 +255,7 @@ def _print_waiting(config, items) -> None:
     from pipeline.content.schedule import shown as shown_time
 
     for item in items:
-        if _waiting(item):
+        if item.held:
             print(f"Terjadwal, belum terbit: {shown(item.rel)} (terbit {shown_time(item.publish_at)} "
                   f"{sop.zone_name(config.timezone)}; build berikutnya sesudah jam itu menerbitkannya).")
 

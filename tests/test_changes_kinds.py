@@ -11,20 +11,16 @@ with PORTAL_UPDATE_GOLDEN=1 after a deliberate change and review the diff).
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from test_review import edit, git, portal  # the same repository helpers
 
 from pipeline.check.changes import _unit
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden" / "preview-kinds.md"
 NEWS = "2026-11-20-rapat-paripurna-penetapan-apbd-2027"
-ENV = {**os.environ, "PORTAL_TODAY": "2026-11-21", "GIT_AUTHOR_NAME": "Tim Pelaksana",
-       "GIT_AUTHOR_EMAIL": "tim@example.invalid", "GIT_COMMITTER_NAME": "Tim Pelaksana",
-       "GIT_COMMITTER_EMAIL": "tim@example.invalid", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 HEAD_SHA = "4f2c9e1d0b7a6c5e8f9a0b1c2d3e4f5a6b7c8d9e"
 NEW_SITTING = "content/agenda/2026/2026-12-20-komisi-i-rdp-diskominfo.md"
 NEW_DOCUMENT = "content/informasi/daftar-hadir-rapat-2026"
@@ -56,23 +52,6 @@ files:
     title: Lampiran tanda tangan
 ---
 """
-
-
-def git(repo, *args):
-    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, env=ENV)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def portal(repo, *args):
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=repo, capture_output=True, text=True,
-                          env=ENV)
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.fixture

@@ -94,6 +94,25 @@ def test_a_dropped_answer_after_the_delete_was_applied_ends_deleted_once(run, ap
     assert states(run) == [("facebook", "DELETED"), ("x", "DELETED"), ("telegram", "DELETED")]
 
 
+def test_a_server_error_is_retried_and_a_refused_token_stops_without_marking_anything(run, apis, site, tmp_path):
+    assert run("--only", "facebook").returncode == 0
+    copy = retracted(site, tmp_path)
+    apis["facebook"].inject("delete", "server_error", times=50)  # past the client's own retries
+    failed = publish_in(run, copy, "--only", "facebook")
+    assert rows(failed.stdout)[1] == (f"{APBD} | Facebook | FAILED | belum dihapus, dicoba lagi: HTTP 500: An "
+                                      "unexpected error has occurred. Please retry your request later.")
+    assert failed.returncode == 1 and states(run) == []  # nothing written: the next run deletes it
+    apis["facebook"].faults.clear()
+    apis["facebook"].inject("delete", "expired_token")
+    stopped = publish_in(run, copy, "--only", "facebook")
+    assert rows(stopped.stdout)[1] == (f"{APBD} | Facebook | BERHENTI | token Facebook ditolak (HTTP 400: Error "
+                                       "validating access token: Session has expired on Friday, 20-Nov-26 10:00:00 "
+                                       "PST.); perbarui secret-nya")
+    assert states(run) == []
+    again = publish_in(run, copy, "--only", "facebook")
+    assert rows(again.stdout)[1] == f"{APBD} | Facebook | DELETED | dihapus" and states(run) == [("facebook", "DELETED")]
+
+
 def jakarta_now(hours: float) -> str:
     moment = dt.datetime.now(ZoneInfo("Asia/Jakarta")) + dt.timedelta(hours=hours)
     return moment.strftime("%Y-%m-%dT%H:%M")

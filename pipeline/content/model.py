@@ -140,6 +140,11 @@ class Item:
         return self.on_site and self.retraction is None
 
     @property
+    def held(self) -> bool:
+        """True for an approved item that ``publish_at`` still keeps off the site (a draft is not held)."""
+        return self.doc is not None and not self.draft and not self.due
+
+    @property
     def updated(self) -> dt.date | None:
         """The day of the latest major change (``updates``), None when there was none."""
         return max((u.date for u in self.updates), default=None)

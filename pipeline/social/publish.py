@@ -419,8 +419,7 @@ class Publisher:
             return
         except ApiError as exc:
             if exc.auth:
-                self.stopped[platform] = f"token {NAMES[platform]} ditolak ({exc.message}); perbarui secret-nya"
-                self.outcomes.append(Outcome(item, platform, STOPPED, self.stopped[platform]))
+                self.outcomes.append(Outcome(item, platform, STOPPED, self.stop(platform, exc)))
             elif exc.status is None or exc.status >= 500:  # not refused: the next run deletes it
                 self.outcomes.append(Outcome(item, platform, FAILED, f"belum dihapus, dicoba lagi: {exc.message}"))
             else:
@@ -471,9 +470,8 @@ class Publisher:
             return
         except ApiError as exc:
             if exc.auth:
-                self.stopped[platform] = f"token {NAMES[platform]} ditolak ({exc.message}); perbarui secret-nya"
                 self.ledger.append(Record(item=key, platform=platform, state=PLANNED, time=_now()))
-                self.outcomes.append(Outcome(item, platform, STOPPED, self.stopped[platform]))
+                self.outcomes.append(Outcome(item, platform, STOPPED, self.stop(platform, exc)))
                 return
             self.reply_done(item, key, platform, FAILED, message=f"koreksi {update.date} gagal: {exc.message}")
             return
@@ -501,11 +499,14 @@ class Publisher:
             return True
         return False
 
+    def stop(self, platform: str, exc: ApiError, more: str = "") -> str:
+        """Stop ``platform`` for this run after its token was refused; the reason, as reported."""
+        self.stopped[platform] = f"token {NAMES[platform]} ditolak ({exc.message}); perbarui secret-nya{more}"
+        return self.stopped[platform]
+
     def refused(self, item, platform, client, post, exc: ApiError) -> None:
         if exc.auth:
-            reason = (f"token {NAMES[platform]} ditolak ({exc.message}); perbarui secret-nya, unggahan "
-                      f"{NAMES[platform]} lain dihentikan pada proses ini")
-            self.stopped[platform] = reason
+            reason = self.stop(platform, exc, f", unggahan {NAMES[platform]} lain dihentikan pada proses ini")
             self.record(item, platform, PLANNED, message=reason)  # not posted: the next run tries again
             self.outcomes.append(Outcome(item, platform, STOPPED, reason))
             return
