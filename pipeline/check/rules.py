@@ -48,6 +48,7 @@ from pipeline.check.text import problem as _problem
 from pipeline.check.text import text_rules as _text_rules
 from pipeline.check.text import title_rules as _title_rules
 from pipeline.check.updates import check_updates
+from pipeline.check.videos import check_videos
 from pipeline.config import PLATFORMS, Config, Limits
 from pipeline.content import schema, sop
 from pipeline.content.frontmatter import ISO_DATE
@@ -183,6 +184,7 @@ def check_item(item: Item, config: Config, today: dt.date, listing: list[str],
             problems.extend(_photo_rules(item, doc, meta.get("photos"), listing, inspect, nested,
                                          set() if broken is None else broken))
         problems.extend(_narrative_rules(item, doc, config.limits))
+        problems.extend(check_videos(item, doc, config, today))
     problems.extend(check_updates(item, doc, config, today))
     problems.extend(check_retraction(item, doc, config, today))
     problems.extend(check_schedule(item, doc, config, today))

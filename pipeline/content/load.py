@@ -38,6 +38,7 @@ from pipeline.content.model import ERROR, Item, Page, Photo, Problem
 from pipeline.content.retraction import read_retraction
 from pipeline.content.schedule import read_publish_at
 from pipeline.content.updates import read_updates
+from pipeline.content.videos import read_videos
 from pipeline.errors import UsageError
 
 ITEM_FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
@@ -134,6 +135,7 @@ def _fill_item(item: Item, config: Config, listing: list[str]) -> None:
     item.retraction = read_retraction(item, config)
     item.publish_at = read_publish_at(item, config)
     item.due = item.publish_at is None or item.publish_at <= config.now()
+    item.videos = read_videos(item, listing)
     photos = item.meta.get("photos")
     if not isinstance(photos, list):
         return

@@ -93,6 +93,24 @@ class Photo:
     line: int
 
 
+@dataclass
+class Video:
+    """One entry of an item's ``videos`` list (issue 16), from valid values only.
+
+    ``file`` is the web-ready MP4 in the item folder (``portal video prepare``);
+    ``caption_file`` a WebVTT file beside it; ``poster_at`` the second of the
+    poster frame (None: the transcoder's default).
+    """
+
+    file: str
+    title: str
+    path: Path
+    line: int
+    caption_file: str | None = None
+    captions: Path | None = None  # the WebVTT file, when named and present
+    poster_at: float | None = None
+
+
 @dataclass(frozen=True)
 class Update:
     """One entry of an item's ``updates`` list: a major correction, shown to the public with its note."""
@@ -123,6 +141,7 @@ class Item:
     folder_date: str = ""
     date: dt.date | None = None
     photos: list[Photo] = field(default_factory=list)
+    videos: list[Video] = field(default_factory=list)  # issue 16: filled by load from `videos:`
     # The item's life after approval (issue 15), filled by ``load`` from valid values only:
     updates: list[Update] = field(default_factory=list)  # oldest first
     retraction: Retraction | None = None

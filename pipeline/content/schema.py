@@ -53,6 +53,9 @@ ITEM_KEYS: dict[str, Key] = {k.name: k for k in (
         "Ringkasan kegiatan untuk media sosial."),
     Key("photos", (list,), True, [], f"daftar foto kegiatan ({PHOTOS_MIN}–{PHOTOS_MAX}), tiap foto punya file dan alt",
         "[{file: 01-pembukaan.jpg, alt: Ketua DPRD membuka rapat paripurna}]"),
+    Key("videos", (list,), False, [], "daftar video kegiatan (siapkan dengan `portal video prepare`), tiap "
+        "video punya file dan title (opsional caption_file: teks .vtt, poster_at: detik gambar sampul)",
+        "[{file: sambutan-ketua.mp4, title: Sambutan Ketua DPRD, caption_file: sambutan-ketua.vtt}]"),
     Key("social", (list,), False, None, "media sosial tujuan; [] berarti hanya situs",
         "[facebook, instagram, x, telegram]"),
     Key("draft", (bool,), False, False, "true bila belum siap terbit", "false"),

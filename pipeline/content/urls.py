@@ -71,9 +71,13 @@ def article(year: str | int, slug: str) -> str:
 
 def photo_names(photos: Sequence[HasFile]) -> list[str]:
     """The site name of each photo: its file's slug (``foto-<n>`` if none), made unique by its position."""
+    return _file_names(photos, "foto")
+
+
+def _file_names(entries: Sequence[HasFile], fallback: str) -> list[str]:
     names, used = [], set()
-    for index, photo in enumerate(photos, start=1):
-        name = slugify(PurePosixPath(photo.file).stem) or f"foto-{index}"
+    for index, entry in enumerate(entries, start=1):
+        name = slugify(PurePosixPath(entry.file).stem) or f"{fallback}-{index}"
         if name in used:
             name = f"{name}-{index}"
         used.add(name)
@@ -89,6 +93,31 @@ def photo(article_path: str, name: str, variant: str, extension: str) -> str:
 def social_photo(article_path: str, name: str) -> str:
     """Site path of a photo's social JPEG (what Instagram and Telegram fetch, X and Facebook upload)."""
     return photo(article_path, name, "social", "jpg")
+
+
+def video_names(videos: Sequence[HasFile]) -> list[str]:
+    """The site name of each video: its file's slug (``video-<n>`` if none), made unique by its position."""
+    return _file_names(videos, "video")
+
+
+def video(article_path: str, name: str) -> str:
+    """Site path of a video's web rendition (H.264/AAC MP4): ``<article>video/<name>.mp4``."""
+    return f"{article_path}video/{name}.mp4"
+
+
+def video_poster(article_path: str, name: str, extension: str) -> str:
+    """Site path of a video's poster frame (``webp`` for the page, ``jpg`` for og and feeds)."""
+    return f"{article_path}video/{name}-poster.{extension}"
+
+
+def video_captions(article_path: str, name: str) -> str:
+    """Site path of a video's WebVTT captions: ``<article>video/<name>.vtt``."""
+    return f"{article_path}video/{name}.vtt"
+
+
+def social_video(article_path: str, name: str, platform: str) -> str:
+    """Site path of a platform's own rendition of a video, when the web one does not fit it."""
+    return f"{article_path}video/{name}-{platform}.mp4"
 
 
 def category(slug: str) -> str:

@@ -65,7 +65,7 @@ def build(config: Config, site_dir: Path | None = None, engine: str | None = Non
         raise PortalError("Foto gagal diproses:\n" + "\n".join(f"  - {shown(path)}: {shown(msg)}"
                                                                 for path, msg in failures))
     files, variants = stage(config, report.items, report.pages, None, processed, cache,
-                            marked=engine == "zensical", content=report.content)
+                            marked=engine == "zensical", content=report.content, videos={})
     published = _published(config, report.items, variants)
     notices = sections.notices(config, report.content)
     if engine == "zensical":

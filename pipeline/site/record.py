@@ -64,6 +64,33 @@ class RecordedRetraction:
 
 
 @dataclass(frozen=True)
+class RecordedRendition:
+    """One platform's copy of an item's first video, as the site serves it (issue 16)."""
+
+    platform: str
+    path: str  # site path of the MP4 the platform uploads (the web one when it fits the platform)
+    bytes: int
+    duration: float  # seconds
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class RecordedVideo:
+    """The item's first video (issue 16): what the social posts upload instead of the photos."""
+
+    title: str
+    path: str  # site path of the web MP4
+    poster: str  # site path of the JPEG poster
+    captions: str  # site path of the WebVTT captions, "" without
+    renditions: tuple[RecordedRendition, ...]  # one per platform that takes the video, in PLATFORMS order
+
+    def for_platform(self, platform: str) -> RecordedRendition | None:
+        """The copy ``platform`` uploads, None when the video does not fit it (it then gets the photos)."""
+        return next((r for r in self.renditions if r.platform == platform), None)
+
+
+@dataclass(frozen=True)
 class Published:
     """One published item as ``portal publish`` needs it."""
 
@@ -78,6 +105,7 @@ class Published:
     photos: tuple[RecordedPhoto, ...]
     updates: tuple[RecordedUpdate, ...] = ()  # oldest first
     retracted: RecordedRetraction | None = None  # a retracted item is recorded so its posts can be deleted
+    video: RecordedVideo | None = None  # the item's first video, posted instead of the photos (issue 16)
 
     @property
     def name(self) -> str:
@@ -91,7 +119,8 @@ def item_id(item: Item) -> str:
     return value if isinstance(value, str) and value else item.folder.name
 
 
-def published(config: Config, item: Item, platforms: list[str], photos: list[tuple[str, str]]) -> Published:
+def published(config: Config, item: Item, platforms: list[str], photos: list[tuple[str, str]],
+              video: RecordedVideo | None = None) -> Published:
     """The record of a checked, built ``item``; ``photos`` are (social JPEG site path, alt) in order."""
     assert item.date is not None, "only dated items are built and recorded"
     return Published(
@@ -101,7 +130,7 @@ def published(config: Config, item: Item, platforms: list[str], photos: list[tup
         photos=tuple(RecordedPhoto(social, alt) for social, alt in photos),
         updates=tuple(RecordedUpdate(u.date.isoformat(), u.note, u.social) for u in item.updates),
         retracted=RecordedRetraction(item.retraction.date.isoformat(), item.retraction.reason)
-        if item.retraction else None)
+        if item.retraction else None, video=video)
 
 
 def record_path(config: Config) -> Path:
@@ -155,7 +184,33 @@ def _entry(raw: dict) -> Published:
     retracted = raw.get("retracted")
     return Published(**text, tags=tuple(_str(t, "tags") for t in raw["tags"]), platforms=platforms, photos=photos,
                      updates=updates, retracted=None if retracted is None else RecordedRetraction(
-                         _date(retracted["date"], "retracted"), _str(retracted["reason"], "reason")))
+                         _date(retracted["date"], "retracted"), _str(retracted["reason"], "reason")),
+                     video=_video(raw.get("video")))
+
+
+def _video(raw) -> RecordedVideo | None:
+    if raw is None:
+        return None
+    renditions = tuple(RecordedRendition(
+        _str(r["platform"], "platform"), _str(r["path"], "path"), _int(r["bytes"], "bytes"),
+        _number(r["duration"], "duration"), _int(r["width"], "width"), _int(r["height"], "height"))
+        for r in raw["renditions"])
+    if not {r.platform for r in renditions} <= set(PLATFORMS):
+        raise ValueError(f"platform video tidak dikenal: {sorted({r.platform for r in renditions} - set(PLATFORMS))}")
+    return RecordedVideo(_str(raw["title"], "title"), _str(raw["path"], "path"), _str(raw["poster"], "poster"),
+                         _str(raw["captions"], "captions"), renditions)
+
+
+def _int(value, key: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise TypeError(f"`{key}` bukan bilangan bulat")
+    return value
+
+
+def _number(value, key: str) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+        raise TypeError(f"`{key}` bukan angka")
+    return float(value)
 
 
 def _date(value, key: str) -> str:

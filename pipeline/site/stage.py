@@ -28,6 +28,7 @@ from pipeline.content.model import Item, Page
 
 if TYPE_CHECKING:
     from pipeline.content.load import Content
+    from pipeline.video.transcode import Transcoded
 from pipeline.content.urls import relative as relative_url  # noqa: F401 (re-exported: tests and callers use the old name)
 from pipeline.photos.images import THUMB_WIDTHS, Processed
 from pipeline.site import feeds, sections, templating
@@ -88,7 +89,8 @@ _GALLERY_VARIANTS = {"thumb", "social", *(f"thumb{w}" for w in THUMB_WIDTHS)}
 def stage(config: Config, items: list[Item], pages: list[Page], target: Path | None,
           processed: dict[Path, Processed] | None = None, cache_dir: Path | None = None,
           link_photos: bool = True, marked: bool = False,
-          content: Content | None = None) -> tuple[dict[str, str], dict[str, Path]]:
+          content: Content | None = None,
+          videos: dict[Path, Transcoded] | None = None) -> tuple[dict[str, str], dict[str, Path]]:
     """Render every generated page; return ``(texts, photo links)``, written into ``target`` if given.
 
     ``texts`` maps relative paths to page texts; ``photo links`` maps the site
@@ -108,6 +110,10 @@ def stage(config: Config, items: list[Item], pages: list[Page], target: Path | N
 
     With ``content`` (what was checked, whole) the parts beyond news are
     staged too: the agenda, the council, the register (``sections``).
+
+    ``videos`` maps each listed item's video source (``Video.path``) to its
+    transcoded web rendition and posters (issue 16); they are linked into
+    the site beside the photo variants.
     """
     processed = processed or {}
     published = sorted((i for i in items if i.listed),

@@ -19,7 +19,7 @@ from pipeline.config import Config
 from pipeline.content import urls
 from pipeline.content.model import Item
 from pipeline.site.entries import MONTHS
-from pipeline.site.record import platforms_of
+from pipeline.site.record import RecordedVideo, platforms_of
 
 NAMES = {"facebook": "Facebook", "instagram": "Instagram", "x": "X", "telegram": "Telegram"}
 # Characters as each platform counts them: Facebook's message limit, Instagram's
@@ -45,6 +45,19 @@ class Photo:
 
 
 @dataclass(frozen=True)
+class Video:
+    """The video a platform uploads instead of the photos (issue 16): its public URLs and what it is."""
+
+    url: str  # the platform's rendition (build record), fetched from the site
+    poster: str  # the JPEG poster frame
+    title: str
+    bytes: int
+    duration: float  # seconds
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class Post:
     """Exactly what one platform receives for one item."""
 
@@ -56,6 +69,7 @@ class Post:
     limit: int
     shortened: bool  # words were dropped to fit the limit
     reply: str = ""  # X with `x_link: reply`: the text of a reply to the post (the article's URL)
+    video: Video | None = None  # issue 16: the item's first video, uploaded instead of the photos
 
     @property
     def name(self) -> str:
@@ -83,7 +97,7 @@ def build_post(item: Item, platform: str, site_url: str, x_link: str = "post") -
 
 
 def compose_post(platform: str, site_url: str, path: str, title: str, caption: str, tags: list[str],
-                 photos: list[tuple[str, str]], x_link: str = "post") -> Post:
+                 photos: list[tuple[str, str]], x_link: str = "post", video: RecordedVideo | None = None) -> Post:
     """The post from its parts: ``path`` the article's site path, ``photos`` (site path of the social JPEG, alt).
 
     ``portal publish`` calls it with what the build recorded, ``build_post`` with a checked item.
@@ -97,7 +111,17 @@ def compose_post(platform: str, site_url: str, path: str, title: str, caption: s
     in_text = url if platform != "x" or x_link == "post" else ""
     text, shortened = fit(lambda t, c: compose(t, c, in_text, tags), measure, LIMITS[platform], title, caption)
     reply = url if platform == "x" and x_link == "reply" else ""
-    return Post(platform, text, chosen, url, measure(text), LIMITS[platform], shortened, reply)
+    return Post(platform, text, chosen, url, measure(text), LIMITS[platform], shortened, reply,
+                _video(site_url, platform, video))
+
+
+def _video(site_url: str, platform: str, video: RecordedVideo | None) -> Video | None:
+    """The platform's copy of the recorded video, None when there is none or it does not fit the platform."""
+    copy = video.for_platform(platform) if video else None
+    if video is None or copy is None:
+        return None
+    return Video(urls.absolute(site_url, copy.path), urls.absolute(site_url, video.poster), video.title,
+                 copy.bytes, copy.duration, copy.width, copy.height)
 
 
 def correction_text(platform: str, site_url: str, path: str, date: str, note: str) -> str:

@@ -88,7 +88,7 @@ def select(items: list[Published], only: list[str] | None) -> list[tuple[Publish
 def post_for(item: Published, platform: str, site_url: str, x_link: str = "post") -> Post:
     """What ``platform`` receives for the recorded ``item`` (the same text ``portal preview`` showed)."""
     return compose_post(platform, site_url, item.url, item.title, item.caption, list(item.tags),
-                        [(photo.social, photo.alt) for photo in item.photos], x_link)
+                        [(photo.social, photo.alt) for photo in item.photos], x_link, item.video)
 
 
 def live_status(url: str, session: requests.Session) -> str | None:
