@@ -233,6 +233,8 @@ def cmd_build(args) -> int:
         return 1
     assert result.photos is not None  # a built site always processed its photos
     print(result.photos.line())
+    if result.videos is not None:
+        print(result.videos.line())
     warnings = f", {result.report.warnings} peringatan" if result.report.warnings else ""
     print(f"Situs dibangun di {shown(result.site)}: {_built_items(result.report.items)}, "
           f"{len(result.report.pages)} halaman{warnings} ({f'{result.seconds:.1f}'.replace('.', ',')} detik).")

@@ -45,6 +45,8 @@ class Limits:
     line_chars: int = 2000
     # A public document's file (PDF, XLSX, CSV): 20 MB holds a scanned 100-page Perda at 200 dpi.
     document_bytes: int = 20 * 1024 * 1024
+    # A news video's length (issue 16): 10 minutes; a whole sitting belongs on the archive, not the item.
+    video_seconds: int = 600
 
 
 @dataclass
@@ -239,7 +241,8 @@ def _load_limits(data: Any, limits: Limits) -> list[str]:
     if not isinstance(data, dict):
         return ["`extra.portal.limits` harus berisi pasangan `nama: angka`, misalnya `narrative_bytes: 65536`"]
     problems = []
-    known = {name: getattr(limits, name) for name in ("narrative_bytes", "line_chars", "document_bytes")}
+    known = {name: getattr(limits, name) for name in ("narrative_bytes", "line_chars", "document_bytes",
+                                                        "video_seconds")}
     for key, value in data.items():
         if key not in known:
             problems.append(f"kunci `extra.portal.limits.{key}` tidak dikenal (yang dikenal: {', '.join(known)})")

@@ -55,7 +55,9 @@ def test_sample_site_builds(built):
     lines = result.stdout.splitlines()
     # 45 news photos and 25 council portraits.
     assert re.fullmatch(r"Foto: 70 diproses, 0 dari cache; \d+,\d MB → \d+,\d MB; \d+,\d detik\.", lines[0])
-    assert lines[1].startswith(f"Situs dibangun di {site}: 9 berita, 4 halaman")
+    # The sample video (8 s, 854x480): its web MP4 and posters; it is sent nowhere (`social: []`), so no copy.
+    assert re.fullmatch(r"Video: 1 diolah, 0 dari cache; 0 salinan platform; 0,\d MB; \d+,\d detik\.", lines[1])
+    assert lines[2].startswith(f"Situs dibangun di {site}: 9 berita, 4 halaman")
     articles = sorted(site.glob("berita/*/*/index.html"))
     items = sorted((project / "content" / "berita").glob("*/*/index.md"))
     assert len(articles) == len(items) == 9
@@ -79,7 +81,14 @@ def test_site_has_no_original_and_no_metadata(built):
               and "assets" not in p.parts]
     # Per item, the lead photo's 9 variants; of every other photo only what the gallery and the
     # social posts use: 3 thumbnail sizes, the large size and the social JPEG (stage._GALLERY_VARIANTS).
-    assert len([p for p in images if "berita" in p.parts]) == 9 * 9 + 36 * 5
+    assert len([p for p in images if "berita" in p.parts and "video" not in p.parts]) == 9 * 9 + 36 * 5
+    # The sample video's poster frame, WebP for the page and JPEG for og:video and the feeds (issue 16).
+    assert sorted(p.name for p in images if "video" in p.parts) == ["cuplikan-rapat-poster.jpg",
+                                                                    "cuplikan-rapat-poster.webp"]
+    # The sample video is re-encoded (no metadata kept), never copied as the editor committed it.
+    videos = list((project / "site").rglob("*.mp4"))
+    assert [p.name for p in videos] == ["cuplikan-rapat.mp4"]
+    assert hashlib.sha256(videos[0].read_bytes()).hexdigest() not in originals
     # Each of the 25 portraits: the widths its member page's srcset names and the JPEG fallback.
     assert len([p for p in images if "anggota" in p.parts]) == 25 * 3
     for path in images:

@@ -71,7 +71,7 @@ def test_new_item_reports_only_what_the_editor_must_still_do(project, capsys):
     # The photos, and the template's placeholder location (a warning: it may be right),
     # caption and narrative: valid text an editor could otherwise submit unchanged.
     assert [(p["line"], p["rule"]) for p in problems] == [(6, "template-location"), (7, "template-text"),
-                                                         (10, "photos-count"), (20, "template-text")]
+                                                         (10, "photos-count"), (27, "template-text")]
     assert problems[2]["message"] == ("Berita memiliki 0 foto; SOP mewajibkan minimal 4 foto kegiatan. "
                                       "Tambahkan 4 foto ke folder berita dan daftarkan di `photos:`.")
     assert problems[1]["message"] == ("Caption masih berisi teks contoh dari templat (\"Ringkasan kegiatan untuk "

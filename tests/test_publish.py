@@ -38,17 +38,23 @@ def project_config(target: Path, settings: str = PUBLISH_SETTINGS) -> None:
     (target / "mkdocs.yml").write_text(text.replace("\n  portal:\n", "\n  portal:\n" + settings), encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The built two-item project, its site served on 127.0.0.1."""
-    project = tmp_path_factory.mktemp("publish")
+def built_project(tmp_path_factory, name: str = "publish") -> Path:
+    """A new project of the two sample items (ITEMS), built; the video tests reuse it."""
+    project = tmp_path_factory.mktemp(name)
     project_config(project)
     shutil.copytree(REPO / "overrides", project / "overrides")
-    for name in ITEMS:
-        shutil.copytree(REPO / "content/berita/2026" / name, project / "content/berita/2026" / name)
+    for item in ITEMS:
+        shutil.copytree(REPO / "content/berita/2026" / item, project / "content/berita/2026" / item)
     result = subprocess.run([sys.executable, "-m", "pipeline", "build"], cwd=project, capture_output=True,
                             text=True, env={**os.environ, "PORTAL_TODAY": "2026-11-20"})
     assert result.returncode == 0, result.stdout + result.stderr
+    return project
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The built two-item project, its site served on 127.0.0.1."""
+    project = built_project(tmp_path_factory)
     with serve(project / "site") as url:
         yield project, url
 

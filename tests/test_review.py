@@ -514,3 +514,23 @@ def test_the_summary_words_the_states_of_a_withdrawn_items_posts():
     assert sent.status("2026-11-20-a1b2c3", ("", ""), "facebook", None) == "**dihapus** (berita ditarik)"
     assert sent.status("2026-11-20-a1b2c3", ("", ""), "instagram", None) == \
         "**hapus manual** (berita ditarik): [tautan](https://www.instagram.com/p/Abc/)"
+
+
+def test_summary_of_an_item_with_a_video_shows_it_and_what_each_platform_gets(repo):
+    """The sample item with a video (issue 16), sent to every platform: the reviewer sees the video's file,
+    title and captions linked to the head commit, and for each platform the video it will receive (an
+    estimate from the probe: the summary encodes nothing). Instagram takes Reels of 3 s or more only."""
+    name = "2026-09-29-banggar-bahas-kua-ppas-2027"
+    add_sample(repo, name)
+    edit(item(repo, name) / "index.md", "social: []", "social: [facebook, instagram, x, telegram]")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Berita dengan video")
+    result = portal(repo, "preview", "--changed-since", "main", "--repo-url",
+                    "https://github.com/dprd-kabupaten-contoh/portal-situs", "--head", HEAD_SHA)
+    assert result.returncode == 0, result.stdout + result.stderr
+    blob = f"https://github.com/dprd-kabupaten-contoh/portal-situs/blob/{HEAD_SHA}/content/berita/2026/{name}"
+    assert (f"| 1 | [cuplikan-rapat.mp4]({blob}/cuplikan-rapat.mp4) | Cuplikan rapat Badan Anggaran dan TAPD "
+            f"(contoh video) | [cuplikan-rapat.vtt]({blob}/cuplikan-rapat.vtt) |") in result.stdout
+    media = re.findall(r"^\*\*(\w+)\*\* · (.+?) · \d+/\d+ karakter", result.stdout, re.M)
+    video = "video Cuplikan rapat Badan Anggaran dan TAPD (contoh video) (0:08 menit, 0,3 MB)"
+    assert media == [("Facebook", video), ("Instagram", video), ("X", video), ("Telegram", video)]

@@ -226,7 +226,7 @@ def test_forged_stage_markers_stay_text_and_keep_the_search_entry_whole(marker_s
 # --------------------------------------------------------------------------- Content-Security-Policy
 
 POLICY = ("default-src 'self'; script-src 'self'{hashes}; worker-src 'self'; style-src 'self'; "
-          "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+          "img-src 'self' data:; media-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
           "form-action 'self'")
 
 

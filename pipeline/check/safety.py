@@ -255,12 +255,22 @@ def is_remote(url: str) -> bool:
     return cleaned.startswith("//") or bool(match and match.group(1) in _NETWORK_SCHEMES)
 
 
+# A video or sound in a narrative: its fix is `videos:` (issue 16), not `photos:`.
+_AV_TAGS = frozenset(("<video>", "<audio>", "<track>"))
+_AV_FIX = ("Siapkan videonya dengan `portal video prepare VIDEO FOLDER_BERITA`, lalu daftarkan di `videos:` "
+           "dengan `file` dan `title`")
+
+
 def _media_message(what: str, url: str) -> str:
     source = f" `{_shorten(url)}`" if url else ""
+    av = what in _AV_TAGS
     if url and is_remote(url):
+        fix = _AV_FIX if av else "Salin gambarnya sebagai foto ke folder berita dan daftarkan di `photos:`"
         return (f"Gambar atau media dari situs lain di narasi (`{what}`{source}): pemiliknya bisa menggantinya "
-                "setelah diperiksa, dan setiap pengunjung tercatat di situs itu. Salin gambarnya sebagai foto ke "
-                "folder berita dan daftarkan di `photos:`; tautan biasa ke situs resmi (`link_domains` di mkdocs.yml) tetap boleh.")
+                f"setelah diperiksa, dan setiap pengunjung tercatat di situs itu. {fix}; tautan biasa ke situs "
+                "resmi (`link_domains` di mkdocs.yml) tetap boleh.")
+    if av:
+        return f"Video atau suara di narasi (`{what}`{source}) tidak ikut terbit: video hanya terbit dari `videos:`. {_AV_FIX}."
     return (f"Gambar di narasi (`{what}`{source}) tidak ikut terbit: gambar hanya terbit sebagai foto. Salin "
             "gambarnya ke folder berita dan daftarkan di `photos:`.")
 

@@ -128,9 +128,7 @@ def folder_files(item: Item, line: int, names: Iterable[str]) -> Iterator[Proble
         base = name.rsplit("/", 1)[-1]
         ext = os.path.splitext(base)[1].lower()
         if ext in VIDEO_EXTENSIONS:
-            yield _problem(item, line, "file-video",
-                           f"Berkas `{name}` adalah video; video belum didukung portal dan tidak akan terbit. "
-                           "Hapus berkas itu dari usulan ini (repositori tidak menyimpan video).")
+            yield _problem(item, line, "file-video", _video_fix(item, name, ext))
         elif base.lower() in SYSTEM_FILES:
             yield _problem(item, line, "file-system",
                            f"Berkas `{name}` adalah berkas sistem {SYSTEM_FILES[base.lower()]} yang ikut tersalin, "
@@ -143,6 +141,17 @@ def folder_files(item: Item, line: int, names: Iterable[str]) -> Iterator[Proble
                        f"{'Berkas' if len(others) == 1 else f'{len(others)} berkas'} {shown} ada di folder berita "
                        "tetapi bukan foto berita ini, jadi tidak akan terbit. Hapus dari usulan ini; folder berita "
                        "hanya berisi index.md dan fotonya.", WARNING)
+
+
+def _video_fix(item: Item, name: str, ext: str) -> str:
+    """What to do with a video file the item's ``videos:`` does not list (issue 16)."""
+    if ext == ".mp4" and "/" not in name:
+        return (f"Berkas `{name}` adalah video yang tidak tercantum di `videos:`, jadi tidak akan terbit. "
+                f"Daftarkan di `videos:`, misalnya `- {{file: {name}, title: Judul singkat videonya}}`, atau hapus "
+                "berkasnya dari usulan ini.")
+    return (f"Berkas `{name}` adalah video asli yang belum siap web dan tidak tercantum di `videos:`. Siapkan di "
+            f"komputer dengan `portal video prepare {name} {_folder_rel(item)}`, daftarkan berkas .mp4 hasilnya di "
+            f"`videos:`, lalu hapus `{name}` dari usulan ini (video asli disimpan di arsip Sekretariat).")
 
 
 # --------------------------------------------------------------------------- template leftovers

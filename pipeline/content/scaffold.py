@@ -32,6 +32,13 @@ photos:
   # - file: 01-pembukaan.jpg
   #   alt: Ketua DPRD membuka rapat di ruang sidang utama
   #   credit: Humas Setwan
+# Video kegiatan (boleh tidak ada; foto dan video dihitung bersama untuk minimal {{ photos_min }}
+# dokumentasi, tetap minimal 1 foto). Siapkan dulu di komputer dengan
+# `portal video prepare VIDEO-ASLI.MOV FOLDER-BERITA`, lalu hapus tanda # di bawah ini:
+# videos:
+#   - file: sambutan-ketua.mp4
+#     title: Sambutan Ketua DPRD
+#     caption_file: sambutan-ketua.vtt
 social: [{{ social }}]
 draft: false
 # Pengenal tetap untuk media sosial: jangan diubah, jangan disalin ke berita lain.

@@ -81,6 +81,19 @@ PHOTO_KEYS: dict[str, Key] = {k.name: k for k in (
     Key("credit", (str,), False, None, "nama fotografer atau unit", "Humas Setwan"),
 )}
 
+VIDEO_EXAMPLE = "{file: sambutan-ketua.mp4, title: Sambutan Ketua DPRD, caption_file: sambutan-ketua.vtt}"
+
+VIDEO_KEYS: dict[str, Key] = {k.name: k for k in (
+    Key("file", (str,), True, None, "nama berkas MP4 hasil `portal video prepare` di folder berita",
+        "sambutan-ketua.mp4"),
+    Key("title", (str,), True, None, "judul singkat videonya", "Sambutan Ketua DPRD"),
+    Key("caption_file", (str,), False, None, "teks ucapan dalam video (berkas WebVTT .vtt) di folder berita",
+        "sambutan-ketua.vtt"),
+    Key("poster_at", (int, float), False, None, "detik video yang dipakai sebagai gambar sampul", "3"),
+)}
+VIDEO_EXTENSION = ".mp4"  # only the prepared web MP4 goes into the repository
+CAPTION_EXTENSION = ".vtt"
+
 PAGE_KEYS: dict[str, Key] = {k.name: k for k in (
     Key("title", (str,), False, None, "judul halaman (bila kosong: judul # pertama)", "Profil DPRD"),
     Key("description", (str,), False, None, "ringkasan halaman untuk mesin pencari", "Profil singkat DPRD."),

@@ -368,6 +368,22 @@ def read_index(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
+def write_index(path: Path, data: dict, *, quiet: bool = False) -> None:
+    """Replace the JSON file ``path`` atomically (a reader never sees half of it).
+
+    ``quiet``: an ``OSError`` is ignored (a memo in a read-only checkout: the
+    run was complete, only the next one is slower).
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        if not quiet:
+            raise
+
+
 class ImageCache:
     """Content-addressed store of variants under ``.portal/cache/images``."""
 
@@ -382,10 +398,7 @@ class ImageCache:
         self._present: set[str] | None = None
 
     def save(self) -> None:
-        tmp = self.index_path.with_suffix(".tmp")
-        sources = self.hashes.kept(partial=not self._pruned)
-        tmp.write_text(json.dumps({"outputs": self.outputs, "sources": sources}), encoding="utf-8")
-        os.replace(tmp, self.index_path)
+        write_index(self.index_path, {"outputs": self.outputs, "sources": self.hashes.kept(partial=not self._pruned)})
 
     def prune(self, keep: set[str]) -> None:
         """Forget and delete every output not in ``keep``, and every source this run did not hash."""
@@ -522,11 +535,4 @@ class InspectMemo:
         results = {**self.results, **self.used_results} if partial else self.used_results
         if hashes == self.hashes.known and results == self.results:
             return
-        data = {"version": self.VERSION, "hashes": hashes, "results": results}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(data), encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # read-only checkout: the check still ran in full, only slower next time
+        write_index(self.path, {"version": self.VERSION, "hashes": hashes, "results": results}, quiet=True)

@@ -54,9 +54,12 @@ from pipeline.content.model import ERROR, Item, Page, Photo, Retraction
 from pipeline.content.updates import read_updates
 from pipeline.errors import UsageError
 from pipeline.site.documents import MEDIA, legal_title, size_text
-from pipeline.site.record import item_id
+from pipeline.site.record import RecordedVideo, item_id, platforms_of, recorded_video
 from pipeline.site.stage import format_date
 from pipeline.social.posts import X_COST_WITH_URL, X_COST_WITHOUT_URL, Post, build_posts
+from pipeline.video.memo import PROBE_CACHE, ProbeMemo
+from pipeline.video.probe import VideoError, clock, decimal
+from pipeline.video.renditions import LIMITS, MB, expected
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
 _REPO_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9_.-]+)+")
@@ -278,6 +281,7 @@ def _item(config: Config, report: Report, item: Item, folder: str, change: Chang
     out += ["", "| | |", "|---|---|"] + [f"| {label} | {md(value)} |" for label, value in rows]
     out += ["", *_problems(report, item.source.relative_to(config.root).as_posix(), folder)]
     out += _photos(item, report.publishable_photos(item), folder, links)
+    out += _videos(item, folder, links)
     out += _text_and_diff(item.source, item.doc, "Narasi", f"{folder}/index.md", change,
                           f"{change.old_path}/index.md" if change and change.old_path else None, ref, old_text)
     out += _corrections(config, item, folder, change, old_text)
@@ -287,13 +291,13 @@ def _item(config: Config, report: Report, item: Item, folder: str, change: Chang
     if report.errors and any(p.file.startswith(folder + "/") and p.severity == ERROR for p in report.problems):
         out += ["", "Belum dapat dibuat: perbaiki galat di atas lebih dulu."]
         return "\n".join(out)
-    posts = build_posts(item, config, site_url)
+    posts = build_posts(item, config, site_url, _expected_video(config, item))
     if not posts:
         out += ["", "Tidak ada: berita ini hanya terbit di situs (`social: []`)."]
     for post in posts:
         cut = "; dipendekkan agar muat" if post.shortened else ""
         status = sent.status(item_id(item), (folder, change.old_path if change else ""), post.platform, change)
-        out += ["", f"**{post.name}** · {len(post.photos)} foto · {post.length}/{post.limit} karakter{cut} · "
+        out += ["", f"**{post.name}** · {_media(item, post)} · {post.length}/{post.limit} karakter{cut} · "
                 f"{status}", "", fenced(post.text)]
         if post.platform == "x":
             out += _x_link(post, config.x_link)
@@ -329,6 +333,51 @@ def _corrections(config: Config, item: Item, folder: str, change: Change | None,
         shown.append(f"... ({len(hunks) - len(shown)} baris lagi: lihat perubahan lengkap di atas)")
     return out + ["", "Perubahan narasi (baris `-` dihapus, `+` ditambahkan):", "",
                   fenced("\n".join(["--- a/narasi", "+++ b/narasi", *shown]), "diff")]
+
+
+def _expected_video(config: Config, item: Item) -> RecordedVideo | None:
+    """What the build will record of the item's first video, estimated without encoding (None: no video).
+
+    The check probed the video already (its memo answers); a video the probe refuses has an error above.
+    """
+    if not item.videos:
+        return None
+    video = item.videos[0]
+    try:
+        info = ProbeMemo(config.root / PROBE_CACHE)(video.path, config.limits.video_seconds)
+    except VideoError:
+        return None
+    platforms = platforms_of(item, config)
+    return recorded_video(item, platforms, {p: c for p in platforms if (c := expected(info, video.path, p))})
+
+
+def _media(item: Item, post: Post) -> str:
+    """What ``post`` carries besides its text: the video (issue 16), else the photos and, for an item
+    with a video, why this platform gets the photos instead."""
+    if post.video is not None:
+        return (f"video {md(post.video.title)} ({clock(post.video.duration)}, "
+                f"{decimal(post.video.bytes / MB)} MB)")
+    photos = f"{len(post.photos)} foto"
+    if not item.videos:
+        return photos
+    return f"{photos}, bukan video: {md(item.videos[0].title)} tidak muat ketentuan {post.name} ({_rule(post.platform)})"
+
+
+def _rule(platform: str) -> str:
+    """``platform``'s video limits in words (``renditions.LIMITS``): what a video must be to be posted there."""
+    limits = LIMITS[platform]
+    parts = [f"{_num(limits.min_seconds)} detik sampai {clock(limits.max_seconds)}"
+             if limits.max_seconds != float("inf") else f"minimal {_num(limits.min_seconds)} detik"]
+    if limits.min_aspect > 0 or limits.max_aspect != float("inf"):
+        parts.append(f"lebar:tinggi {_num(limits.min_aspect)} sampai {_num(limits.max_aspect)}")
+    if limits.min_fps > 0:
+        parts.append(f"{_num(limits.min_fps)} sampai {_num(limits.max_fps)} fps")
+    return ", ".join(parts)
+
+
+def _num(value: float) -> str:
+    """``value`` with at most two decimals, the Indonesian comma and no trailing zeros: ``0,01``, ``3``."""
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 def _dollars(amount: float) -> str:
@@ -422,12 +471,32 @@ def _photos(item: Item, publishable: list[Photo], folder: str, links: Links | No
     return out
 
 
+def _videos(item: Item, folder: str, links: Links | None) -> list[str]:
+    """Every valid video of ``videos:`` (issue 16): its file, title and captions file, linked like the photos.
+
+    GitHub plays an MP4 in its file view, so the reviewer watches it there; an entry with an error is
+    named by the check above instead.
+    """
+    if not item.videos:
+        return []
+    out = ["", "**Video** (tampil di bawah narasi; video pertama juga dikirim ke media sosial sebagai pengganti "
+           "foto, lihat di bawah):", "", "| # | Berkas | Judul | Teks (takarir) |", "|---|---|---|---|"]
+    for number, video in enumerate(item.videos, 1):
+        captions = _link(video.caption_file, folder, links) if video.captions and video.caption_file else \
+            "(tidak ada: penonton tunarungu tidak dapat mengikuti)"
+        out.append(f"| {number} | {_link(video.file, folder, links)} | {md(video.title)} | {captions} |")
+    return out
+
+
+def _link(file: str, folder: str, links: Links | None) -> str:
+    """``file`` of the item folder, linked to the pull request's head commit when links are known."""
+    return f"[{md(file)}]({links.blob(f'{folder}/{file}')})" if links is not None else md(file)
+
+
 def _photo_cell(file: str, folder: str, valid: bool, links: Links | None) -> str:
     if not file:
         return "(tanpa `file:`)"
-    name = md(file)
-    if links is not None and not unsafe_path(file):
-        name = f"[{name}]({links.blob(f'{folder}/{file}')})"
+    name = md(file) if unsafe_path(file) else _link(file, folder, links)
     kind = schema.IMAGE_EXTENSIONS.get(PurePosixPath(file).suffix.lower())
     if kind and kind not in _SHOWN_BY_GITHUB:
         name += " (GitHub tidak dapat menampilkan format ini; lihat fotonya di pratinjau situs)"

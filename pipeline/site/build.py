@@ -23,9 +23,11 @@ from pipeline.photos.images import Stats
 from pipeline.site import record, sections, zensical
 from pipeline.site.sanitize import check_coverage
 from pipeline.site.stage import MARKER, stage
+from pipeline.video import renditions
 
 STAGE_DIR = ".portal/docs"
 CACHE_DIR = ".portal/cache/images"
+VIDEO_CACHE_DIR = ".portal/cache/videos"
 SITE_DIR = "site"
 
 
@@ -36,6 +38,7 @@ class BuildResult:
     pages: int = 0
     seconds: float = 0.0
     photos: Stats | None = None
+    videos: renditions.VideoStats | None = None  # None: no listed item has a video
 
 
 def build(config: Config, site_dir: Path | None = None, engine: str | None = None) -> BuildResult:
@@ -64,9 +67,11 @@ def build(config: Config, site_dir: Path | None = None, engine: str | None = Non
     if failures:  # the check decoded every photo; this is a race with an editor or a disk fault
         raise PortalError("Foto gagal diproses:\n" + "\n".join(f"  - {shown(path)}: {shown(msg)}"
                                                                 for path, msg in failures))
+    media = _videos(config, report.items)
     files, variants = stage(config, report.items, report.pages, None, processed, cache,
-                            marked=engine == "zensical", content=report.content, videos={})
-    published = _published(config, report.items, variants)
+                            marked=engine == "zensical", content=report.content, videos=media.videos)
+    variants.update(_copy_links(report.items, media))  # the stage linked the web MP4s and posters
+    published = _published(config, report.items, variants, media)
     notices = sections.notices(config, report.content)
     if engine == "zensical":
         site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -74,10 +79,38 @@ def build(config: Config, site_dir: Path | None = None, engine: str | None = Non
     else:
         run_mkdocs(config, files, site_dir, variants, notices)
     record.write(config, published)  # after the swap: the record describes the site in place
-    return BuildResult(report, site_dir, len(files), time.perf_counter() - started, stats)
+    return BuildResult(report, site_dir, len(files), time.perf_counter() - started, stats,
+                       media.stats if media.videos else None)
 
 
-def _published(config: Config, items, variants: dict[str, Path]) -> list[record.Published]:
+def _videos(config: Config, items) -> renditions.Processed:
+    """Transcode every video of every listed item; the first one also into its platforms' copies."""
+    jobs = [renditions.Job(video.path, video.poster_at,
+                           tuple(record.platforms_of(item, config)) if index == 0 else ())
+            for item in items if item.listed for index, video in enumerate(item.videos)]
+    media = renditions.process(jobs, config.root / VIDEO_CACHE_DIR, prune=True,
+                               max_seconds=config.limits.video_seconds)
+    if media.failures:  # the check probed every video; this is a race with an editor or a disk fault
+        raise PortalError("Video gagal diproses:\n" + "\n".join(f"  - {shown(path)}: {shown(msg)}"
+                                                                 for path, msg in media.failures))
+    return media
+
+
+def _copy_links(items, media: renditions.Processed) -> dict[str, Path]:
+    """Site path -> cache file of each platform's own copy of a first video (only the posts use them)."""
+    from pipeline.content import urls
+
+    links = {}
+    for item in (i for i in items if i.listed and i.videos):
+        video, name = item.videos[0], urls.video_names(item.videos)[0]
+        for copy in media.copies.get(video.path, {}).values():
+            if not copy.reused:
+                links[record.copy_path(item.url, name, copy)] = copy.path
+    return links
+
+
+def _published(config: Config, items, variants: dict[str, Path],
+               media: renditions.Processed | None = None) -> list[record.Published]:
     """What ``portal publish`` will post, taken from what this build puts on the site."""
     from pipeline.content import urls
 
@@ -89,8 +122,21 @@ def _published(config: Config, items, variants: dict[str, Path]) -> list[record.
         missing = [path for path, _ in photos if path not in variants]
         if missing:  # a bug, not a content problem: the posts would link photos the site lacks
             raise PortalError(f"Foto media sosial tidak ada di situs: {', '.join(map(shown, missing))}")
-        out.append(record.published(config, item, record.platforms_of(item, config), photos))
+        platforms = record.platforms_of(item, config)
+        video = record.recorded_video(item, platforms, media.copies.get(item.videos[0].path, {})) \
+            if item.listed and item.videos and media else None
+        missing = [path for path in _video_paths(video) if path not in variants]
+        if missing:  # the same bug for the video: the stage and _copy_links must link what the record names
+            raise PortalError(f"Video media sosial tidak ada di situs: {', '.join(map(shown, missing))}")
+        out.append(record.published(config, item, platforms, photos, video=video))
     return out
+
+
+def _video_paths(video: record.RecordedVideo | None) -> list[str]:
+    """The MP4 and JPEG site paths a recorded video names (the captions are the page's, linked by the stage)."""
+    if video is None:
+        return []
+    return [video.path, video.poster, *(r.path for r in video.renditions)]
 
 
 def run_mkdocs(config: Config, files: dict[str, str], site_dir: Path,

@@ -32,6 +32,7 @@ DIRECTIVES = (
     ("worker-src", "'self'"),
     ("style-src", "'self'"),
     ("img-src", "'self' data:"),
+    ("media-src", "'self'"),  # an article's videos and their captions (issue 16), from the site only
     ("font-src", "'self'"),
     ("connect-src", "'self'"),
     ("object-src", "'none'"),

@@ -1,4 +1,4 @@
-"""What an item looks like once staged: its photos' site paths and its list entry.
+"""What an item looks like once staged: its photos' and videos' site paths and its list entry.
 
 Shared by ``stage`` (pages) and ``feeds`` (RSS, JSON Feed), which both read
 entries; kept apart so neither imports the other (``stage`` calls ``feeds``).
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pipeline.content.model import Item
 
@@ -45,6 +46,34 @@ class WebPhoto:
 
 
 @dataclass
+class WebVideo:
+    """What the article, its head and the feeds need of one video (issue 16): site paths, size, duration.
+
+    ``files`` maps each site path to the file linked there: the cached MP4 and
+    posters, and the item's own WebVTT file (served as the editor wrote it).
+    """
+
+    title: str
+    src: str              # site path of the web MP4 (urls.video)
+    poster: str           # site path of the WebP poster, the page's
+    poster_jpeg: str      # site path of the JPEG poster, for JSON-LD, og and feeds
+    captions: str | None  # site path of the WebVTT captions, None without
+    width: int
+    height: int
+    duration: float       # seconds
+    bytes: int
+    files: dict[str, Path]
+
+    @property
+    def iso_duration(self) -> str:
+        """The duration as ISO 8601 (schema.org ``duration``): ``PT1M5S``, whole seconds rounded."""
+        minutes, seconds = divmod(round(self.duration), 60)
+        hours, minutes = divmod(minutes, 60)
+        return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + \
+            (f"{seconds}S" if seconds or not (hours or minutes) else "")
+
+
+@dataclass
 class Entry:
     """An item as lists, feeds and neighbours see it."""
 
@@ -58,6 +87,7 @@ class Entry:
     caption: str
     photo: WebPhoto | None
     photos: list[WebPhoto]
+    videos: list[WebVideo] = field(default_factory=list)  # the item's videos that were transcoded (issue 16)
 
 
 @dataclass

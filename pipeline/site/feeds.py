@@ -33,7 +33,12 @@ def render(config: Config, entries: list[Entry]) -> dict[str, str]:
 
 
 def rss(config: Config, entries: list[Entry]) -> str:
-    """RSS 2.0 with the lead photo as enclosure and Media RSS content."""
+    """RSS 2.0 with an enclosure (the first video, else the lead photo) and Media RSS content.
+
+    RSS 2.0 allows one ``<enclosure>`` an item: a video is what a podcast-style
+    reader can fetch and play, so it takes the place of the photo there; the
+    photo stays as ``media:content``.
+    """
     ET.register_namespace("media", MEDIA_NS)
     ET.register_namespace("atom", ATOM_NS)
     root = ET.Element("rss", {"version": "2.0"})
@@ -54,10 +59,15 @@ def rss(config: Config, entries: list[Entry]) -> str:
         ET.SubElement(node, "description").text = entry.caption
         ET.SubElement(node, "category").text = entry.category
         ET.SubElement(node, "pubDate").text = format_datetime(_published(config, entry.date))
+        if entry.videos:
+            video = entry.videos[0]
+            ET.SubElement(node, "enclosure", {"url": urls.absolute(config, video.src), "type": "video/mp4",
+                                              "length": str(video.bytes)})
         if entry.photo:
             image = urls.absolute(config, entry.photo.og)
-            ET.SubElement(node, "enclosure", {"url": image, "type": "image/jpeg",
-                                              "length": str(entry.photo.og_bytes)})
+            if not entry.videos:
+                ET.SubElement(node, "enclosure", {"url": image, "type": "image/jpeg",
+                                                  "length": str(entry.photo.og_bytes)})
             media = ET.SubElement(node, f"{{{MEDIA_NS}}}content", {"url": image, "medium": "image",
                                                                    "type": "image/jpeg", "width": "1200",
                                                                    "height": "630"})
@@ -78,6 +88,10 @@ def json_feed(config: Config, entries: list[Entry]) -> str:
             item["date_modified"] = _published(config, entry.item.updated).isoformat()
         if entry.photo:
             item["image"] = urls.absolute(config, entry.photo.og)
+        if entry.videos:
+            item["attachments"] = [{"url": urls.absolute(config, video.src), "mime_type": "video/mp4",
+                                    "title": video.title, "size_in_bytes": video.bytes,
+                                    "duration_in_seconds": round(video.duration, 3)} for video in entry.videos]
         items.append(item)
     feed = {"version": "https://jsonfeed.org/version/1.1", "title": config.site_name,
             "home_page_url": urls.absolute(config, urls.HOME), "feed_url": urls.absolute(config, urls.JSON_FEED),

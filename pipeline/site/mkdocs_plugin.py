@@ -30,7 +30,9 @@
    page with the same depth sharing the same leading folders with each nav
    page. Material's
    nav alone was a fifth of the template time at 1,000 items
-   (overrides/partials/nav.html).
+   (overrides/partials/nav.html); its tabs are memoised the same way
+   (``block tabs`` in overrides/main.html). Material's translation macro
+   gives way to ``portal_t`` (see ``on_env``).
 6. ``portal build`` hands it the staged pages (``generated``), added as
    in-memory files, and the photo variants (``links``), hard-linked into the
    site on a thread while MkDocs renders the pages (30,000 links at 1,000
@@ -50,10 +52,11 @@ import html as htmllib
 import os
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+from jinja2 import ChoiceLoader, DictLoader, FileSystemLoader, PrefixLoader
 from markupsafe import Markup, escape
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
@@ -103,7 +106,13 @@ class PortalPlugin(BasePlugin):
         # Material's templates stay reachable as "material/..." under our
         # overrides of the same name.
         templates = Path(material.__file__).parent / "templates"
-        env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": FileSystemLoader(str(templates))})])
+        # Material's translation macro (partials/language.html: every call builds a dict of all its
+        # strings, dozens of calls per page) gives way to portal_t, each key's text worked out once
+        # per build by that same macro; a partials/language.html in custom_dir still comes first.
+        custom = [FileSystemLoader(config.theme.custom_dir)] if config.theme.custom_dir else []
+        env.loader = ChoiceLoader([*custom, DictLoader({"partials/language.html": _LANGUAGE}), env.loader,
+                                   PrefixLoader({"material": FileSystemLoader(str(templates))})])
+        env.globals["portal_t"] = _translations(env, config)
         memo: dict[str, Markup] = {}  # per build: the nav may change between serve rebuilds
         # Where the memoised blocks link to: the nav's pages, Material's assets, the search index.
         targets = [p.url for p in self._nav.pages] + ["assets/", "search/"] if self._nav else ["assets/", "search/"]
@@ -205,6 +214,24 @@ class PortalPlugin(BasePlugin):
         if isinstance(tags, list):
             entry["tags"] = [str(tag) for tag in tags if isinstance(tag, (str, int, float, bool)) and tag]
         self.search_index.entries.append(entry)
+
+
+_LANGUAGE = "{% macro t(key) %}{{ portal_t(key) }}{% endmacro %}"
+
+
+def _translations(env, config) -> Callable[[str], str]:
+    """Material's ``t(key)`` (``material/partials/language.html``), each key's text computed once."""
+    texts: dict[str, str] = {}
+    language: list[Any] = []  # the macro module, made at the first call (after on_env)
+
+    def portal_t(key: str) -> str:
+        if key not in texts:
+            if not language:
+                language.append(env.get_template("material/partials/language.html").make_module({"config": config}))
+            texts[key] = str(language[0].t(key))
+        return texts[key]
+
+    return portal_t
 
 
 def _prefix_toc(toc) -> None:

@@ -20,12 +20,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.config import PLATFORMS, Config
+from pipeline.content import urls
 from pipeline.content.model import Item
 from pipeline.errors import PortalError
+
+if TYPE_CHECKING:
+    from pipeline.video.renditions import Copy
 
 RECORD_PATH = ".portal/build-record.json"
 VERSION = 1
@@ -131,6 +137,26 @@ def published(config: Config, item: Item, platforms: list[str], photos: list[tup
         updates=tuple(RecordedUpdate(u.date.isoformat(), u.note, u.social) for u in item.updates),
         retracted=RecordedRetraction(item.retraction.date.isoformat(), item.retraction.reason)
         if item.retraction else None, video=video)
+
+
+def recorded_video(item: Item, platforms: list[str], copies: Mapping[str, Copy]) -> RecordedVideo:
+    """The record of ``item``'s first video: its site paths and each platform's copy, in PLATFORMS order.
+
+    ``copies`` maps a platform to its copy (``renditions.platform_copy`` in the build, ``renditions.expected``
+    in the reviewer summary); a platform without one gets the photos.
+    """
+    video, name = item.videos[0], urls.video_names(item.videos)[0]
+    return RecordedVideo(
+        title=video.title, path=urls.video(item.url, name), poster=urls.video_poster(item.url, name, "jpg"),
+        captions=urls.video_captions(item.url, name) if video.captions else "",
+        renditions=tuple(RecordedRendition(
+            platform, copy_path(item.url, name, copy), copy.bytes, copy.duration, copy.width, copy.height)
+            for platform in platforms if (copy := copies.get(platform)) is not None))
+
+
+def copy_path(article: str, name: str, copy: Copy) -> str:
+    """The site path a platform uploads: the web MP4 when it fits the platform, else the platform's own copy."""
+    return urls.video(article, name) if copy.reused else urls.social_video(article, name, copy.platform)
 
 
 def record_path(config: Config) -> Path:

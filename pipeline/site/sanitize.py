@@ -37,6 +37,7 @@ TAGS = {
     "mark", "nav", "ol", "p", "picture", "pre", "q", "s", "small", "source", "span", "strong", "sub", "summary",
     "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "article",
     "section",  # an article's "Riwayat perubahan" (templates/article.md), named by its heading
+    "video", "track",  # an article's videos (issue 16): the stage's block only, check's `html-media` refuses them in a narrative
 }
 # No "name" (it clobbers document.<name> like an id does) and no free "class":
 # see CLASSES.
@@ -44,7 +45,10 @@ ATTRIBUTES = {
     "*": {"id", "lang", "title", "aria-label", "aria-hidden"},
     "a": {"href", "rel", "target", "tabindex", "data-width", "data-height"},
     "img": {"src", "alt", "width", "height", "loading", "decoding", "fetchpriority", "srcset", "sizes"},
-    "source": {"type", "srcset", "sizes"},
+    "source": {"type", "srcset", "sizes", "src"},
+    # No autoplay, muted, loop, preload="auto", crossorigin or event handler: a video plays when the reader asks.
+    "video": {"controls", "preload", "playsinline", "poster", "width", "height"},
+    "track": {"kind", "src", "srclang", "label", "default"},
     "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan", "scope"},
     "time": {"datetime"}, "blockquote": {"cite"}, "q": {"cite"}, "ol": {"start"},
     "section": {"aria-labelledby"},
@@ -54,7 +58,7 @@ ATTRIBUTES = {
 CLASSES = {
     "p": {"portal-meta", "portal-more", "portal-tags", "portal-intro", "portal-note", "portal-provenance",
           "portal-register__empty", "portal-register__printed", "portal-register__note", "portal-register__filter"},
-    "div": {"portal-lead", "portal-gallery", "portal-list", "portal-home", "portal-grid", "portal-home__side",
+    "div": {"portal-lead", "portal-gallery", "portal-videos", "portal-list", "portal-home", "portal-grid", "portal-home__side",
             "portal-categories", "portal-category", "portal-register", "portal-register__scroll", "portal-dip"},
     "nav": {"portal-share", "portal-pager", "portal-pagination"},
     "a": {"portal-pager__newer", "portal-pager__older"},
@@ -120,8 +124,10 @@ def _filter(tag: str, attribute: str, value: str) -> str | None:
         return value
     if attribute == "aria-labelledby":  # names ids, which nh3 has prefixed: follow them
         return " ".join(prefixed(name) for name in value.split()) or None
-    if attribute == "src":
+    if attribute in ("src", "poster"):
         return value if _local(value) else None
+    if attribute == "preload":  # "auto"/"metadata" would fetch video bytes before the reader presses play
+        return value if value == "none" else None
     if attribute == "srcset":
         return value if _srcset_local(value) else None
     if attribute == "class":

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 from pipeline.content.urls import relative as relative_url  # noqa: F401 (re-exported: tests and callers use the old name)
 from pipeline.photos.images import THUMB_WIDTHS, Processed
 from pipeline.site import feeds, sections, templating
-from pipeline.site.entries import MONTHS, AgendaTeaser, Entry, WebPhoto, format_date
+from pipeline.site.entries import MONTHS, AgendaTeaser, Entry, WebPhoto, WebVideo, format_date
 from pipeline.site.sanitize import TEXT_KEYS
 from pipeline.site.templating import (  # noqa: F401 (re-exported: build, zensical, serve and tests use them here)  # noqa: F401 (re-exported)
     BODY_END,
@@ -80,6 +80,30 @@ def web_photos(item: Item, processed: dict[Path, Processed]) -> list[WebPhoto]:
     return photos
 
 
+def web_videos(item: Item, videos: dict[Path, Transcoded]) -> list[WebVideo]:
+    """The item's transcoded videos with their site paths (``<article>video/<name>.mp4`` ...), in listed order.
+
+    A video without a transcoded rendition in ``videos`` is left out (the
+    build refuses an item whose video failed before it stages anything).
+    """
+    found = []
+    for video, name in zip(item.videos, urls.video_names(item.videos), strict=True):
+        done = videos.get(video.path)
+        if done is None:
+            continue
+        src, poster = urls.video(item.url, name), urls.video_poster(item.url, name, "webp")
+        poster_jpeg = urls.video_poster(item.url, name, "jpg")
+        files = {src: done.video, poster: done.poster_webp, poster_jpeg: done.poster_jpeg}
+        captions = None
+        if video.captions:  # the editor's WebVTT file, served as written (the browser renders cues as text)
+            captions = urls.video_captions(item.url, name)
+            files[captions] = video.captions
+        found.append(WebVideo(title=video.title, src=src, poster=poster, poster_jpeg=poster_jpeg, captions=captions,
+                              width=done.width, height=done.height, duration=done.duration, bytes=done.bytes,
+                              files=files))
+    return found
+
+
 # What the site deploys of a photo after the first (the lead): the gallery's thumbnails, the
 # large size its link opens, and the JPEG the social posts fetch (build record). Their other
 # variants (fallback, og, the smaller widths) stay in the cache, unused by any page (issue 18).
@@ -116,6 +140,7 @@ def stage(config: Config, items: list[Item], pages: list[Page], target: Path | N
     the site beside the photo variants.
     """
     processed = processed or {}
+    videos = videos or {}
     published = sorted((i for i in items if i.listed),
                        key=lambda i: (i.date, i.slug), reverse=True)
     entries = []
@@ -126,7 +151,7 @@ def stage(config: Config, items: list[Item], pages: list[Page], target: Path | N
         slug = item.meta["category"]
         entries.append(Entry(item, item.url, item.title, item.date, format_date(item.date),
                              config.categories.get(slug, slug), slug, item.meta["caption"],
-                             photos[0] if photos else None, photos))
+                             photos[0] if photos else None, photos, web_videos(item, videos)))
 
     files: dict[str, str] = {}
     links: dict[str, Path] = {}
@@ -139,6 +164,8 @@ def stage(config: Config, items: list[Item], pages: list[Page], target: Path | N
             assert cache_dir is not None, "processed photos come with the cache that holds them"
             for site_path, cached in photo.files.items():
                 links[site_path] = cache_dir / cached
+        for video in entry.videos:
+            links.update(video.files)
 
     for item in items:
         if item.on_site and not item.listed:  # withdrawn (issue 15): its URL keeps a notice, nothing else of it
@@ -241,6 +268,8 @@ def render_article(config: Config, entry: Entry, newer: Entry | None = None, old
     updated = item.updated  # the latest major change (`updates`); a minor edit changes no date
     extra.update(published=published, modified=feeds._published(config, updated).isoformat()
                  if updated else published)
+    if entry.videos:  # the NewsArticle's `video` and og:video (overrides/main.html), whole here as council's Person
+        extra["video"] = video_objects(config, entry, published)
     head = _front_matter(title=entry.title, description=entry.caption, date=entry.date.isoformat(),
                          category=entry.category, tags=list(meta.get("tags") or []), type="article",
                          location=meta.get("location") or "", lastmod=(updated or entry.date).isoformat(), **extra)
@@ -254,11 +283,20 @@ def render_article(config: Config, entry: Entry, newer: Entry | None = None, old
         category=entry.category, category_url=urls.category(entry.category_slug),
         location=meta.get("location"), lead=entry.photo, sizes=SIZES,
         # Markdown, as written: the stage's markers carry a per-process random part (MARKER).
-        narrative=Markup(item.doc.body.strip()), photos=entry.photos, tags=meta.get("tags") or [],
+        narrative=Markup(item.doc.body.strip()), photos=entry.photos, videos=entry.videos, tags=meta.get("tags") or [],
         share=share, newer=newer, older=older, provenance=provenance,
         updated_text=format_date(updated) if updated else None,
         history=[(u.date.isoformat(), format_date(u.date), u.note) for u in reversed(item.updates)],
         **_helpers(entry.url))
+
+
+def video_objects(config: Config, entry: Entry, uploaded: str) -> list[dict]:
+    """schema.org ``VideoObject`` of each of the entry's videos, with public URLs (JSON-LD; og takes the first)."""
+    return [{"@type": "VideoObject", "name": video.title, "description": entry.caption,
+             "thumbnailUrl": urls.absolute(config, video.poster_jpeg), "uploadDate": uploaded,
+             "duration": video.iso_duration, "contentUrl": urls.absolute(config, video.src),
+             "encodingFormat": "video/mp4", "width": video.width, "height": video.height}
+            for video in entry.videos]
 
 
 def render_retracted(config: Config, item: Item) -> str:

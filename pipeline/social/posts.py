@@ -81,19 +81,21 @@ def article_url(item: Item, site_url: str) -> str:
     return urls.absolute(site_url, item.url)
 
 
-def build_posts(item: Item, config: Config, site_url: str | None = None) -> list[Post]:
-    """The post for each platform ``item`` goes to."""
+def build_posts(item: Item, config: Config, site_url: str | None = None,
+                video: RecordedVideo | None = None) -> list[Post]:
+    """The post for each platform ``item`` goes to (``video``: what the build will record of its first video)."""
     site = (site_url or config.site_url or "").rstrip("/")
-    return [build_post(item, platform, site, config.x_link) for platform in platforms_of(item, config)]
+    return [build_post(item, platform, site, config.x_link, video) for platform in platforms_of(item, config)]
 
 
-def build_post(item: Item, platform: str, site_url: str, x_link: str = "post") -> Post:
+def build_post(item: Item, platform: str, site_url: str, x_link: str = "post",
+               video: RecordedVideo | None = None) -> Post:
     """What ``platform`` receives for ``item`` (photos in their order, at most the platform's count)."""
     photos = [(urls.social_photo(item.url, name), photo.alt)
               for photo, name in zip(item.photos, urls.photo_names(item.photos), strict=True)]
     tags = [t for t in item.meta.get("tags") or [] if isinstance(t, str)]
     return compose_post(platform, site_url, item.url, item.title, str(item.meta.get("caption") or ""), tags, photos,
-                        x_link)
+                        x_link, video)
 
 
 def compose_post(platform: str, site_url: str, path: str, title: str, caption: str, tags: list[str],

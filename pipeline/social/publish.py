@@ -53,6 +53,7 @@ from pipeline.social.ledger import KEY_ENV, FileStore, GitBranchStore, Ledger, L
 from pipeline.social.platforms import UNSEARCHABLE, Deferred, Manual, Result, clients_from_env
 from pipeline.social.platforms.http import ApiError, Budget, OutOfTime, Redactor, Uncertain
 from pipeline.social.posts import NAMES, Post, compose_post, correction_text
+from pipeline.video.probe import clock, decimal
 
 DEFERRED, SKIPPED, STOPPED, ID_CHANGED = "DITUNDA", "SUDAH", "BERHENTI", "ID BERUBAH"
 # What --dry-run says per item and platform (issue 12: the same words as the reviewer summary).
@@ -235,8 +236,13 @@ def dry_run(config: Config, chosen, site_url: str, ledger: Ledger | None, out=sy
             print(f"=== {NAMES[platform]} · {shown(item.path)} ({post.length}/{post.limit} karakter)", file=out)
             for line in post.text.split("\n"):  # the paragraphs are the post's; anything else is escaped
                 print(shown(line), file=out)
-            for photo in post.photos:
-                print(f"  foto: {shown(photo.url)}  (alt: {shown(photo.alt)})", file=out)
+            if post.video is not None:  # issue 16: the video goes instead of the photos
+                video = post.video
+                print(f"  video: {shown(video.url)}  ({shown(video.title)}; {video.width}x{video.height}, "
+                      f"{clock(video.duration)}, {decimal(video.bytes / 1_000_000)} MB)", file=out)
+            else:
+                for photo in post.photos:
+                    print(f"  foto: {shown(photo.url)}  (alt: {shown(photo.alt)})", file=out)
             print(file=out)
     print(f"Uji coba: {count} unggahan akan dikirim; tidak ada yang dikirim sekarang.", file=out)
     return 0

@@ -20,7 +20,9 @@ phone clip), so a slower preset buys little here and costs the target.
 
 Outputs are cached under ``.portal/cache/videos`` by a hash of the source
 bytes and the rendition's settings (with PyAV's and FFmpeg's versions), as
-the photos are: a rebuild with nothing changed opens no video.
+the photos are: a rebuild with nothing changed opens no video. ``encode``'s
+``box`` and ``until`` serve the platforms' own copies (``renditions.py``);
+``VideoCache.prune`` drops what a full build no longer uses.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from pathlib import Path
 
 from PIL import Image, ImageStat
 
-from pipeline.photos.images import ContentHashes, read_index
+from pipeline.photos.images import ContentHashes, read_index, write_index
 from pipeline.video.probe import MAX_SECONDS, VideoError, VideoInfo, probe
 
 Progress = Callable[[float], None]
@@ -95,16 +97,21 @@ class Transcoded:
     duration: float
     bytes: int
     encoded: bool  # False: everything came from the cache
+    frame_rate: float = 0.0  # frames per second of the rendition (0: unknown, an entry cached before it was kept)
 
 
 # --------------------------------------------------------------------------- geometry
 
 
-def output_size(info: VideoInfo, max_lines: int) -> tuple[int, int]:
-    """The upright output size: the short edge at most ``max_lines``, aspect kept, both even."""
+def output_size(info: VideoInfo, max_lines: int, box: tuple[int, int] | None = None) -> tuple[int, int]:
+    """The upright output size: the short edge at most ``max_lines``, inside ``box`` (w, h), aspect kept, even."""
     w, h = info.display_size
     scale = min(1.0, max_lines / min(w, h))
-    return max(2, round(w * scale / 2) * 2), max(2, round(h * scale / 2) * 2)
+    if box:
+        scale = min(scale, box[0] / w, box[1] / h)
+    # Rounded down to even numbers inside a box: rounding up could cross the platform's limit by a pixel.
+    even = (lambda v: int(v / 2) * 2) if box else (lambda v: round(v / 2) * 2)
+    return max(2, even(w * scale)), max(2, even(h * scale))
 
 
 def _frame_rate(info: VideoInfo, max_fps: int) -> Fraction:
@@ -125,17 +132,24 @@ def _rotate_filters(rotation: int) -> list[tuple[str, str | None]]:
 
 
 def encode(source: Path, dest: Path, info: VideoInfo, rendition: Rendition = WEB,
-           progress: Progress | None = None) -> Encoded:
-    """Encode ``source`` (already probed as ``info``) into ``dest`` as ``rendition``; raise ``VideoError``."""
+           progress: Progress | None = None, box: tuple[int, int] | None = None,
+           until: float | None = None) -> Encoded:
+    """Encode ``source`` (already probed as ``info``) into ``dest`` as ``rendition``; raise ``VideoError``.
+
+    ``box`` bounds the output's width and height (a platform's largest frame);
+    ``until`` cuts the video at that second (a platform's longest video).
+    """
     import av
 
-    width, height = output_size(info, rendition.max_lines)
+    width, height = output_size(info, rendition.max_lines, box)
+    if until is not None and until < info.duration:
+        info = replace(info, duration=until)
     rate = _frame_rate(info, rendition.max_fps)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     try:
         with av.open(str(source)) as inp, av.open(str(tmp), "w", format="mp4",
                                                    options=MUXER_OPTIONS) as out:
-            _transcode_streams(inp, out, info, rendition, (width, height), rate, progress)
+            _transcode_streams(inp, out, info, rendition, (width, height), rate, progress, until)
         os.replace(tmp, dest)
     except (av.error.FFmpegError, OSError, ValueError) as exc:
         raise VideoError("video-corrupt", f"Video `{source.name}` tidak dapat dikonversi: isinya rusak di tengah "
@@ -147,7 +161,7 @@ def encode(source: Path, dest: Path, info: VideoInfo, rendition: Rendition = WEB
 
 
 def _transcode_streams(inp, out, info: VideoInfo, rendition: Rendition, size: tuple[int, int], rate: Fraction,
-                       progress: Progress | None) -> None:
+                       progress: Progress | None, until: float | None = None) -> None:
     import av
 
     video_in = inp.streams.video[0]
@@ -175,9 +189,15 @@ def _transcode_streams(inp, out, info: VideoInfo, rendition: Rendition, size: tu
     for packet in inp.demux(*streams):
         if packet.stream is audio_in:
             for frame in _decode(packet):
-                _encode_audio(out, audio_out, resampler, frame)
+                if not _past(frame, until):
+                    _encode_audio(out, audio_out, resampler, frame)
             continue
-        for frame in _decode(packet):
+        frames = _decode(packet)
+        if frames and all(_past(frame, until) for frame in frames):
+            break  # cut here: the rest of the file is past ``until``
+        for frame in frames:
+            if _past(frame, until):
+                continue
             graph.push(frame)
             for filtered in _pull(graph):
                 _encode_video(out, video_out, filtered)
@@ -193,6 +213,10 @@ def _transcode_streams(inp, out, info: VideoInfo, rendition: Rendition, size: tu
         _encode_audio(out, audio_out, resampler, None)
     if progress:
         progress(1.0)
+
+
+def _past(frame, until: float | None) -> bool:
+    return until is not None and frame.time is not None and frame.time >= until - 1e-6
 
 
 def _video_graph(stream, info: VideoInfo, size: tuple[int, int], rate: Fraction):
@@ -314,11 +338,29 @@ class VideoCache:
             return entry
         return None
 
+    def prune(self, keep: set[str], sources: set[str]) -> list[str]:
+        """Delete every output file not named in ``keep``; forget entries whose key and files are not in it.
+
+        Only a build that saw every video may prune (``portal build``); the
+        hashes of sources not in ``sources`` (paths) are forgotten too.
+        Returns the names deleted.
+        """
+        removed = []
+        for key in list(self.outputs):
+            entry = self.outputs[key]
+            names = [*entry.get("files", []), *entry.get("posters", [])] if isinstance(entry, dict) else []
+            if key not in keep and not any(name in keep for name in names):
+                del self.outputs[key]
+        for path in sorted(self.dir.iterdir()):
+            # Outputs only: an index, or a ".name.pid.tmp" another process is writing, stays.
+            if path.suffix in (".mp4", ".webp", ".jpg") and not path.name.startswith(".") and path.name not in keep:
+                path.unlink(missing_ok=True)
+                removed.append(path.name)
+        self.hashes.known = {path: hit for path, hit in self.hashes.known.items() if path in sources}
+        return removed
+
     def save(self) -> None:
-        tmp = self.index_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"outputs": self.outputs, "sources": self.hashes.kept(partial=True)}),
-                       encoding="utf-8")
-        os.replace(tmp, self.index_path)
+        write_index(self.index_path, {"outputs": self.outputs, "sources": self.hashes.kept(partial=True)})
 
 
 def cache_key(digest: str, rendition: Rendition) -> str:
@@ -345,7 +387,8 @@ def transcode(source: Path, cache_dir: Path, rendition: Rendition = WEB, poster_
         info = probe(source, max_seconds)
         result = encode(source, cache_dir / f"{key}.mp4", info, rendition, progress)
         entry = {"files": [f"{key}.mp4"], "width": result.width, "height": result.height,
-                 "duration": result.duration, "bytes": result.bytes}
+                 "duration": result.duration, "bytes": result.bytes,
+                 "frame_rate": float(_frame_rate(info, rendition.max_fps))}
     elif progress:
         progress(1.0)
     tag = f"{key}-{poster_key(key, poster_at)}"
@@ -355,11 +398,11 @@ def transcode(source: Path, cache_dir: Path, rendition: Rendition = WEB, poster_
         save_poster(image, webp)
         save_poster(image, jpeg)
         encoded = True
-    entry["posters"] = [webp.name, jpeg.name]  # the latest asked: a rebuild prunes the others (next session)
+    entry["posters"] = [webp.name, jpeg.name]  # the latest asked: a build prunes the others
     cache.outputs[key] = entry
     cache.save()
     return Transcoded(source, cache_dir / f"{key}.mp4", webp, jpeg, entry["width"], entry["height"],
-                      entry["duration"], entry["bytes"], encoded)
+                      entry["duration"], entry["bytes"], encoded, float(entry.get("frame_rate", 0.0)))
 
 
 def with_bit_rate(rendition: Rendition, video_rate: int, audio_rate: int, max_lines: int) -> Rendition:

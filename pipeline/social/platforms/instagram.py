@@ -6,6 +6,15 @@ a ``CAROUSEL`` container with the caption, polled until ``FINISHED``, then
 read first: when it is used up the item is deferred to a later run. The
 carousel container is what the ledger remembers: ``PUBLISHED`` means done,
 ``FINISHED`` means it only needs ``media_publish``.
+
+With a video (``post.video``, issue 16) the account gets a Reel instead of
+the carousel ("Content publishing", developers.facebook.com/docs/instagram-
+platform/content-publishing): one container with ``media_type=REELS``,
+``video_url`` (Instagram fetches the site's copy), the caption and
+``share_to_feed``, polled like the carousel, then ``media_publish``. A
+container not published within 24 hours expires (status ``EXPIRED``,
+publishing refused with subcode 2207020): a new container is made instead,
+and the expired one can never be published, so nothing is posted twice.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ PLATFORM, NAME = "instagram", "Instagram"
 ENV = ("INSTAGRAM_USER_ID", "INSTAGRAM_TOKEN")
 DEFAULT_URL = "https://graph.facebook.com/v21.0"
 POLL_SECONDS, POLL_MAX = 2.0, 60
+EXPIRED = 2207020  # "The media you are trying to access has expired": make a new container (Error codes)
 
 
 class Instagram:
@@ -44,14 +54,36 @@ class Instagram:
         total = total if isinstance(total, int) and not isinstance(total, bool) else 100
         if usage >= total:
             raise Deferred(f"batas unggahan Instagram 24 jam sudah terpakai ({usage} dari {total})")
+        if post.video is None:
+            return self._ready_and_published(self._carousel(post), "carousel", attempting)
+        try:
+            return self._ready_and_published(self._reel(post), "video", attempting)
+        except ApiError as exc:
+            if exc.subcode != EXPIRED:
+                raise
+        # Expired between FINISHED and media_publish: it can never be published, so a new one is safe.
+        return self._ready_and_published(self._reel(post), "video", attempting)
+
+    def _carousel(self, post) -> str:
+        """The carousel container: a child container per photo, then the carousel with the caption."""
         children = [self.http.expect(self._post(f"{self.user}/media", {"image_url": p.url, "is_carousel_item": "true",
                                                                       "alt_text": p.alt}), "id")
                     for p in post.photos]
-        container = self.http.expect(self._post(f"{self.user}/media", {
+        return self.http.expect(self._post(f"{self.user}/media", {
             "media_type": "CAROUSEL", "children": ",".join(children), "caption": post.text}), "id")
+
+    def _reel(self, post) -> str:
+        """The Reels container: Instagram fetches the video from the site; the Reel also shows in the feed."""
+        return self.http.expect(self._post(f"{self.user}/media", {
+            "media_type": "REELS", "video_url": post.video.url, "caption": post.text, "share_to_feed": "true"}), "id")
+
+    def _ready_and_published(self, container: str, kind: str, attempting) -> Result:
+        """``container`` polled until FINISHED, recorded as the attempt's marker, then published."""
         status = self._wait(container)
+        if status == "IN_PROGRESS":  # still processing after the wait: nothing is published, the next run goes on
+            raise Deferred(f"Instagram masih memproses {kind}; diterbitkan pada proses berikutnya")
         if status != "FINISHED":
-            raise ApiError(PLATFORM, self.http.cut(f"Instagram gagal memproses carousel (status {status})"))
+            raise ApiError(PLATFORM, self.http.cut(f"Instagram gagal memproses {kind} (status {status})"))
         attempting({"container": container})
         return self._publish(container)
 

@@ -7,6 +7,10 @@ alt text (``POST /2/media/metadata``); ``POST /2/tweets`` with up to 4
 ``media_ids`` makes the post. With ``x_link: reply`` (``Post.reply``) the
 article link follows as a reply to it, once the post exists.
 
+An item with a video (``Post.video``, issue 16) posts the video instead of the
+photos: X's copy is fetched from the site and sent by the chunked upload
+(``_upload_video``), and the post carries its one media id.
+
 Why OAuth 1.0a and not OAuth 2.0: an OAuth 2.0 user access token expires after
 about two hours and its refresh token is single-use (each refresh returns a new
 one), so a run would have to store the rotated refresh token somewhere writable;
@@ -43,6 +47,17 @@ RENEW_ALL = ("periksa X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN dan X_ACCESS_TOKEN
              "buat ulang di X Developer Portal (Keys and tokens), lalu perbarui secret-nya")
 RENEW_PERMISSION = ("izin aplikasi X belum 'Read and write': ubah di User authentication settings, lalu buat ulang "
                     "'Access Token and Secret' dan perbarui X_ACCESS_TOKEN dan X_ACCESS_TOKEN_SECRET")
+
+# Chunked video upload, X API v2 (docs.x.com/x-api/media/quickstart/media-upload-chunked; the references
+# "Initialize", "Append", "Finalize" and "Get Media upload status" under docs.x.com/x-api/media/):
+# POST /2/media/upload/initialize {media_type, total_bytes, media_category}, then one
+# POST /2/media/upload/{id}/append per chunk (multipart ``media`` + ``segment_index`` 0-999, each chunk at
+# most 5 MB), POST /2/media/upload/{id}/finalize, and while ``processing_info.state`` is pending or
+# in_progress, GET /2/media/upload?command=STATUS&media_id={id} after ``check_after_secs``.
+VIDEO_CATEGORY = "amplify_video"
+CHUNK = 4 * 1024 * 1024  # under APPEND's 5 MB per chunk, with room for the multipart framing
+PROCESSING_WAIT = 600.0  # seconds one post may wait for X's processing (the run's budget bounds it too)
+WAITING = ("pending", "in_progress")
 
 # X's rate-limit headers: the 15-minute window of the endpoint, and the
 # 24-hour caps per user and per app (https://docs.x.com/x-api/fundamentals/rate-limits).
@@ -96,8 +111,11 @@ class X:
         self.base, self.http, self.auth = base_url.rstrip("/"), transport, auth
 
     def publish(self, post, attempting) -> Result:
-        """Upload the photos with their alt text, create the post (the final call), then its link reply if any."""
-        media_ids = [self._upload(index, photo) for index, photo in enumerate(post.photos, start=1)]
+        """Upload the video (``post.video``) or else the photos with their alt text, create the post (the final
+        call), then its link reply if any."""
+        video = getattr(post, "video", None)
+        media_ids = [self._upload_video(video)] if video else [
+            self._upload(index, photo) for index, photo in enumerate(post.photos, start=1)]
         attempting({"media_ids": media_ids})
         response = self.http.call("POST", f"{self.base}/2/tweets", auth=self.auth, final=True,
                                   json={"text": post.text, "media": {"media_ids": media_ids}})
@@ -153,12 +171,64 @@ class X:
                            json={"id": media_id, "metadata": {"alt_text": {"text": photo.alt[:1000]}}})
         return media_id
 
+    def _upload_video(self, video) -> str:
+        """Upload X's copy of the video in chunks and wait until X has processed it: its media id.
+
+        A refused chunk or a failed processing raises ``ApiError`` (FAILED: nothing was
+        posted); processing that outlasts ``PROCESSING_WAIT`` or the run's budget is
+        ``Deferred`` (the next run uploads again; an unused media id expires at X).
+        """
+        data = self.http.call("GET", video.url).content  # the site's own file, as published; not signed
+        response = self.http.call("POST", f"{self.base}/2/media/upload/initialize", auth=self.auth, json={
+            "media_type": "video/mp4", "total_bytes": len(data), "media_category": VIDEO_CATEGORY})
+        media_id = self.http.expect(response, "data", "id")
+        for index, start in enumerate(range(0, len(data), CHUNK)):
+            # A chunk sent again after a dropped answer replaces its segment: retrying is safe.
+            self.http.call("POST", f"{self.base}/2/media/upload/{media_id}/append", auth=self.auth,
+                           data={"segment_index": str(index)},
+                           files={"media": ("video.mp4", data[start:start + CHUNK], "application/octet-stream")})
+        response = self.http.call("POST", f"{self.base}/2/media/upload/{media_id}/finalize", auth=self.auth)
+        self._processed(media_id, self.http.expect(response, "data", kind=dict))
+        return media_id
+
+    def _processed(self, media_id: str, data: dict) -> None:
+        """Return once X says the video is ready; poll STATUS as often as X asks, within a bound."""
+        waited = 0.0
+        while True:
+            info = data.get("processing_info")
+            if info is None:
+                return  # no processing_info: the media is ready (FINALIZE reference)
+            state = self.http.expect(info, "state", kind=str)
+            if state == "succeeded":
+                return
+            if state == "failed":
+                error = _dict(info, "error")
+                why = str(error.get("message") or error.get("name") or "tanpa keterangan").rstrip(".")
+                raise ApiError(PLATFORM, self.http.cut(
+                    f"X gagal memproses video ({why}); periksa salinan video untuk X di build: MP4 H.264/AAC, "
+                    "0,5 sampai 140 detik, rasio sisi 1:3 sampai 3:1"))
+            if state not in WAITING:
+                raise ApiError(PLATFORM, self.http.cut(
+                    f"jawaban X tidak sesuai kontrak API (processing_info.state {state!r})"))
+            after = info.get("check_after_secs")
+            delay = float(after) if isinstance(after, int | float) and not isinstance(after, bool) and after >= 0 \
+                else 1.0
+            if waited + delay > PROCESSING_WAIT:
+                raise Deferred(f"X masih memproses video (sudah {waited:.0f} detik, diminta menunggu {delay:.0f} "
+                               f"detik lagi; batasnya {PROCESSING_WAIT:.0f} detik): dicoba lagi pada proses berikutnya")
+            self.http.budget.wait(delay, NAME)
+            waited += delay
+            response = self.http.call("GET", f"{self.base}/2/media/upload", auth=self.auth,
+                                      params={"command": "STATUS", "media_id": media_id})
+            data = self.http.expect(response, "data", kind=dict)
+
     def find(self, post, data) -> Result | None:
         """This attempt's post among the account's latest 100: same text and exactly its media, else None."""
         media_ids = data.get("media_ids") if isinstance(data, dict) else None
         if not media_ids:
             return None  # no media uploaded yet, or no record of which: nothing can be ours
-        wanted = {f"3_{media_id}" for media_id in media_ids}  # an image's media_key is "3_" + its id
+        # A media_key is "<type>_<id>" ("3_" a photo, "13_" an amplify_video): the ids are what we know.
+        wanted = sorted(str(media_id) for media_id in media_ids)
         me = self.http.expect(self.http.call("GET", f"{self.base}/2/users/me", auth=self.auth), "data", "id")
         response = self.http.call("GET", f"{self.base}/2/users/{me}/tweets", auth=self.auth,
                                   params={"max_results": "100", "tweet.fields": "entities,attachments"})
@@ -167,7 +237,7 @@ class X:
         tweets = self.http.expect(body, "data", kind=list) if "data" in body else []
         for tweet in tweets:
             keys = _dict(tweet, "attachments").get("media_keys")
-            if not isinstance(keys, list) or sorted(map(str, keys)) != sorted(wanted):
+            if not isinstance(keys, list) or sorted(str(key).rsplit("_", 1)[-1] for key in keys) != wanted:
                 continue
             if _same_text(tweet, post.text):
                 return _result(self.http.expect(tweet, "id"))
