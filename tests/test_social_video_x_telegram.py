@@ -309,3 +309,22 @@ def test_x_refuses_finalize_before_every_byte_and_an_oversized_chunk(x_api):
     wrong = http.post(f"{emulator.url}/2/media/upload/initialize", json={
         "media_type": "video/mp4", "total_bytes": 513 * 1024 * 1024, "media_category": "amplify_video"})
     assert wrong.status_code == 400 and wrong.json()["detail"] == "total_bytes must be between 1 and 536870912"
+
+
+def test_dry_run_shows_the_video_each_platform_gets_instead_of_the_photos(run, apis, site):
+    """An admin's `--dry-run`: X and Telegram (the record's renditions) show the video line, no photo line;
+    Facebook and Instagram, with no copy recorded here, show the photos. Nothing is sent."""
+    result = run("--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    size = (site[0] / "site" / ARTICLE / "video/rapat.mp4").stat().st_size
+    megabytes = f"{size / 1e6:.1f}".replace(".", ",")  # Indonesian decimal comma
+    url = f"{site[1].rstrip('/')}/{ARTICLE}video/rapat.mp4"
+    line = f"  video: {url}  (Rapat paripurna; 640x360, 0:01 menit, {megabytes} MB)"
+    blocks = {b.split(" · ", 1)[0]: b.splitlines() for b in result.stdout.split("=== ")[1:]
+              if APBD in b.split("\n", 1)[0]}
+    assert sorted(blocks) == ["Facebook", "Instagram", "Telegram", "X"]
+    for name in ("X", "Telegram"):
+        assert line in blocks[name] and not any(x.startswith("  foto: ") for x in blocks[name]), blocks[name]
+    for name in ("Facebook", "Instagram"):
+        assert line not in blocks[name] and any(x.startswith("  foto: ") for x in blocks[name]), blocks[name]
+    assert all(not api.posts for api in apis.values())
