@@ -86,3 +86,21 @@ def test_only_changed_items_are_rechecked(preview, monkeypatch):
                 "RDP Komisi IV dan Dinas Kesehatan Membahas Puskesmas")
     preview.refresh()
     assert seen == [["2026-11-12-rdp-komisi-iv-dinas-kesehatan-layanan-puskesmas"]]
+
+
+def test_the_preview_shows_an_items_video_as_the_site_will(tmp_path, monkeypatch, warm_cache):
+    """`portal serve --all` stages the sample video's web MP4, posters and captions beside the article
+    (issue 16): an editor previewing an item with `videos:` sees its player, not a page without it."""
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    shutil.copytree(warm_cache, tmp_path / ".portal" / "cache")
+    monkeypatch.setenv("PORTAL_TODAY", "2026-11-21")
+    preview = Preview(load_config(tmp_path), limit=None)
+    preview.refresh()
+    root = staged(preview)
+    article = (root / "berita/2026/banggar-bahas-kua-ppas-2027.md").read_text(encoding="utf-8")
+    assert '<video controls preload="none" playsinline' in article
+    folder = root / "berita/2026/banggar-bahas-kua-ppas-2027/video"
+    assert sorted(p.name for p in folder.iterdir()) == ["cuplikan-rapat-poster.jpg", "cuplikan-rapat-poster.webp",
+                                                        "cuplikan-rapat.mp4", "cuplikan-rapat.vtt"]
+    assert folder.joinpath("cuplikan-rapat.mp4").read_bytes()[4:8] == b"ftyp"

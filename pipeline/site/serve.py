@@ -20,6 +20,7 @@ import time
 import traceback
 from pathlib import Path
 
+from pipeline.actions import shown
 from pipeline.check.report import format_report
 from pipeline.check.rules import Report, check
 from pipeline.config import Config
@@ -27,8 +28,9 @@ from pipeline.content.load import Content
 from pipeline.content.model import Item, Page
 from pipeline.photos import images
 from pipeline.site import sections
-from pipeline.site.build import CACHE_DIR, STAGE_DIR
+from pipeline.site.build import CACHE_DIR, STAGE_DIR, VIDEO_CACHE_DIR
 from pipeline.site.stage import stage
+from pipeline.video import renditions
 
 POLL_SECONDS = 0.2
 PREVIEW_ITEMS = 100
@@ -96,7 +98,15 @@ class Preview:
         processed, stats, _failures = images.process(photos, cache)
         if stats.processed:
             print(stats.line(), flush=True)
-        stage(config, items, self.pages, config.root / STAGE_DIR, processed, cache, content=self.content)
+        # The web MP4 and posters of the shown items' videos (issue 16): the preview shows what the site will.
+        media = renditions.process([renditions.Job(v.path, v.poster_at) for i in items if i.listed for v in i.videos],
+                                   config.root / VIDEO_CACHE_DIR, max_seconds=config.limits.video_seconds)
+        for path, message in media.failures:  # checked a moment ago: a race with the editor's copy, say it
+            print(f"Video gagal diproses: {shown(path)}: {shown(message)}", flush=True)
+        if media.stats.processed:
+            print(media.stats.line(), flush=True)
+        stage(config, items, self.pages, config.root / STAGE_DIR, processed, cache, content=self.content,
+              videos=media.videos)
 
 
     def shown(self) -> list[Item]:
