@@ -57,6 +57,7 @@ from pipeline.content.load import YEAR, Content, first_heading, load, rel, unsaf
 from pipeline.content.model import ERROR, WARNING, Document, Item, Page, Photo, Problem
 from pipeline.content.scaffold import slugify
 from pipeline.photos import images
+from pipeline.video.memo import PROBE_CACHE, ProbeMemo
 
 _TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INSPECT_CACHE = ".portal/cache/inspect.json"
@@ -112,6 +113,7 @@ def check_content(config: Config, content: Content, today: dt.date | None = None
     report = Report(problems=list(content.problems))
     # Decoding every photo is the slowest rule: remember results by content hash.
     inspect = images.InspectMemo(config.root / INSPECT_CACHE)
+    probe = ProbeMemo(config.root / PROBE_CACHE)  # and probing every video: opened and saved once per run
     slugs: dict[str, list[Item]] = defaultdict(list)
     ids: dict[str, list[Item]] = defaultdict(list)
     for item in content.items:
@@ -126,7 +128,7 @@ def check_content(config: Config, content: Content, today: dt.date | None = None
         report.items.append(item)
         broken = report.broken_photos.setdefault(item.rel, set())
         report.problems.extend(check_item(item, config, today, content.listings.get(item.folder, []), inspect,
-                                          nested=content.nested.get(item.folder, []), broken=broken))
+                                          nested=content.nested.get(item.folder, []), broken=broken, probe=probe))
         report.problems.extend(_duplicate_slug(item, slugs[item.slug], config.root))
         if isinstance(item.meta.get("id"), str):
             ids[item.meta["id"]].append(item)
@@ -141,6 +143,7 @@ def check_content(config: Config, content: Content, today: dt.date | None = None
     report.problems.extend(check_council(config, content, today))
     report.problems.extend(check_documents(config, content, today))
     inspect.save(partial=bool(scope.roots))
+    probe.save()
     report.content = content
     report.problems.sort()
     return report
@@ -149,12 +152,14 @@ def check_content(config: Config, content: Content, today: dt.date | None = None
 # --------------------------------------------------------------------------- items
 
 def check_item(item: Item, config: Config, today: dt.date, listing: list[str],
-               inspect=images.inspect, nested: Sequence[str] = (), broken: set[str] | None = None) -> list[Problem]:
+               inspect=images.inspect, nested: Sequence[str] = (), broken: set[str] | None = None,
+               probe: ProbeMemo | None = None) -> list[Problem]:
     """Every problem of one loaded news item (schema, SOP, content, safety); reading problems are ``load``'s.
 
     ``inspect`` decodes a photo for integrity; ``check`` passes a memoised one.
     ``nested`` lists the files in the item's subfolders (``sub/name``);
-    ``broken`` receives the names of photos with an error of their own.
+    ``broken`` receives the names of photos with an error of their own;
+    ``probe`` is the run's video probe memo (``check`` opens one for all items).
     """
     problems = list(_folder_rules(item))
     doc = item.doc
@@ -185,7 +190,7 @@ def check_item(item: Item, config: Config, today: dt.date, listing: list[str],
             problems.extend(_photo_rules(item, doc, meta.get("photos"), listing, inspect, nested,
                                          set() if broken is None else broken))
         problems.extend(_narrative_rules(item, doc, config.limits))
-        problems.extend(check_videos(item, doc, config, today))
+        problems.extend(check_videos(item, doc, config, listing, probe))
     problems.extend(check_updates(item, doc, config, today))
     problems.extend(check_retraction(item, doc, config, today))
     problems.extend(check_schedule(item, doc, config, today))

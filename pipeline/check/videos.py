@@ -9,7 +9,6 @@ of the entry's key, with the fix in Indonesian.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -32,13 +31,19 @@ WEB_AUDIO_CODECS = ("aac", None)
 CAPTION_EXAMPLE = "`WEBVTT`, baris kosong, lalu `00:00.000 --> 00:04.000` dan di bawahnya teks yang diucapkan"
 
 
-def check_videos(item: Item, doc: Document, config: Config, today: dt.date) -> Iterator[Problem]:
-    """Every problem of the item's ``videos``, with file, line and the fix, in Indonesian."""
+def check_videos(item: Item, doc: Document, config: Config, listing: list[str],
+                 memo: ProbeMemo | None = None) -> Iterator[Problem]:
+    """Every problem of the item's ``videos``, with file, line and the fix, in Indonesian.
+
+    ``listing`` is the item folder's files (``load`` read it once); ``memo``
+    the run's probe memo, which ``check_content`` opens once and saves once
+    (without one, a memo is opened and saved here).
+    """
     entries = doc.meta.get("videos")
     if not isinstance(entries, list) or not entries:
         return  # missing, or key-type already said it must be a list
-    listing = _listing(item)
-    memo = ProbeMemo(config.root / PROBE_CACHE)
+    own = memo is None
+    memo = ProbeMemo(config.root / PROBE_CACHE) if memo is None else memo
     seen: dict[str, int] = {}
     for index, entry in enumerate(entries):
         where = f"video ke-{index + 1}"
@@ -55,7 +60,8 @@ def check_videos(item: Item, doc: Document, config: Config, today: dt.date) -> I
         if isinstance(file, str) and file.strip():
             info = yield from _file(item, doc, index, file, listing, seen, memo, config)
         yield from _poster(item, doc, index, entry.get("poster_at"), where, info)
-    memo.save()
+    if own:
+        memo.save()
 
 
 def listed_names(meta: dict) -> set[str]:
@@ -66,14 +72,6 @@ def listed_names(meta: dict) -> set[str]:
         if isinstance(entry, dict):
             names.update(v.lower() for k in ("file", "caption_file") if isinstance(v := entry.get(k), str))
     return names
-
-
-def _listing(item: Item) -> list[str]:
-    try:
-        return sorted(p.name for p in item.folder.iterdir()
-                      if p.is_file() and not p.is_symlink() and not p.name.startswith("."))
-    except OSError:
-        return []
 
 
 # --------------------------------------------------------------------------- keys and texts
