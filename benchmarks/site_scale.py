@@ -47,8 +47,10 @@ untimed warm-up build, then `python -m mkdocs build -q` is timed with
 
 The breakdown columns come from one more in-process portal build (fresh
 state) with the stage functions of pipeline.site.build wrapped in timers:
-check, photos (images.process, all cached), stage, mkdocs (run_mkdocs,
-including the swap into site/).
+load (reading the content), photos (images.process, all cached), stage,
+check (the rules run in a child process beside photos and stage: this is
+only the time the build then still waits for their report), mkdocs
+(run_mkdocs, including the swap into site/).
 
 `--engine zensical` times `portal build --engine zensical` instead (the
 breakdown's "mkdocs" column is then empty: Zensical runs in its own stage).
@@ -413,7 +415,8 @@ def timed(name, fn):
             spent[name] = spent.get(name, 0.0) + time.perf_counter() - started
     return wrapper
 
-b.check = timed("check", b.check)
+b.load = timed("load", b.load)
+b._report = timed("check", b._report)
 images.process = timed("photos", images.process)
 b.stage = timed("stage", b.stage)
 b.run_mkdocs = timed("mkdocs", b.run_mkdocs)
@@ -544,18 +547,18 @@ def main() -> int:
           f"median of {args.runs} run(s), wall clock incl. process start, PORTAL_TODAY={TODAY}")
     print("portal = fresh build, only .portal/cache/images kept (CI); rebuild = .portal/docs kept too; "
           "ref = python -m mkdocs build -q;")
-    print("cpu = user+system seconds (less sensitive to other load); check..mkdocs = one more fresh build, "
-          "in-process stage timers")
+    print("cpu = user+system seconds (less sensitive to other load); load..mkdocs = one more fresh build, "
+          "in-process stage timers (check = waiting for the rules' child process)")
     print()
     head = (f"{'N':>5} {'portal s':>8} {'rebuild s':>9} {'ref s':>6} {'ratio':>5} | {'cpu':>5} {'ref cpu':>7} "
-            f"{'ratio':>5} | {'peak MB':>7} | {'check':>5} {'photos':>6} {'stage':>5} {'mkdocs':>6} | "
+            f"{'ratio':>5} | {'peak MB':>7} | {'load':>5} {'photos':>6} {'stage':>5} {'check':>5} {'mkdocs':>6} | "
             f"{'html/files portal':>17} {'ref':>10}")
     print(head)
     print("-" * len(head))
     for r in results:
         s = r["stages"] or {}
         cols = " ".join(f"{s[k]:>{w}.2f}" if k in s else f"{'-':>{w}}"
-                        for k, w in (("check", 5), ("photos", 6), ("stage", 5), ("mkdocs", 6)))
+                        for k, w in (("load", 5), ("photos", 6), ("stage", 5), ("check", 5), ("mkdocs", 6)))
         print(f"{r['size']:>5} {r['fresh']:>8.2f} {r['rebuild']:>9.2f} {r['reference']:>6.2f} "
               f"{r['fresh'] / r['reference']:>5.2f} | {r['fresh_cpu']:>5.1f} {r['ref_cpu']:>7.1f} "
               f"{r['fresh_cpu'] / r['ref_cpu']:>5.2f} | {r['peak_mb']:>7.0f} | {cols} | "

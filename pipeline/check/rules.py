@@ -102,6 +102,12 @@ def check(config: Config, paths: Iterable[str | Path] = (), today: dt.date | Non
     return check_content(config, load(config, paths), today)
 
 
+def in_scope(content: Content) -> tuple[list[Item], list[Page]]:
+    """The items and pages of ``content`` that ``check_content`` checks (its ``Report.items`` and ``pages``)."""
+    return ([item for item in content.items if content.scope.covers(item.source)],
+            [page for page in content.pages if content.scope.covers(page.source)])
+
+
 def check_content(config: Config, content: Content, today: dt.date | None = None) -> Report:
     """Run every rule over loaded ``content``; the model is read, never changed.
 

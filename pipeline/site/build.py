@@ -6,6 +6,7 @@ only by a complete build: a failed build leaves the previous site intact.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -14,9 +15,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import forked
 from pipeline.actions import shown
-from pipeline.check.rules import Report, check
+from pipeline.check.rules import Report, check_content, in_scope
 from pipeline.config import Config
+from pipeline.content.load import Content, load
+from pipeline.content.model import Problem
 from pipeline.errors import PortalError
 from pipeline.photos import images
 from pipeline.photos.images import Stats
@@ -55,24 +59,27 @@ def build(config: Config, site_dir: Path | None = None, engine: str | None = Non
     if engine == "zensical":  # before anything is written: a refusal changes nothing
         zensical.require()
         zensical.refuse_dropped(config.mkdocs)
-    report = check(config)
+    content = load(config)
+    # The rules run in a child process (a second CPU) while this one processes the photos and
+    # stages the pages; nothing reaches site/ unless their report has no error.
+    rules = forked.Call(functools.partial(_findings, config, content))
+    try:
+        staged = _stage(config, content, engine)
+    except Exception:  # content the rules reject may break the stage: their report comes first
+        report = _report(config, content, rules)
+        if report.errors:
+            return BuildResult(report, None)
+        raise
+    except BaseException:
+        rules.cancel()
+        raise
+    report = _report(config, content, rules)
     if report.errors:
         return BuildResult(report, None)
+    files, variants, stats, media = staged
     site_dir = Path(site_dir) if site_dir else config.root / SITE_DIR
-    cache = config.root / CACHE_DIR
-    photos = [p.path for item in report.items if item.listed for p in item.photos]
-    if report.content is not None:
-        photos += sections.photo_paths(report.content)
-    processed, stats, failures = images.process(photos, cache, prune=True)
-    if failures:  # the check decoded every photo; this is a race with an editor or a disk fault
-        raise PortalError("Foto gagal diproses:\n" + "\n".join(f"  - {shown(path)}: {shown(msg)}"
-                                                                for path, msg in failures))
-    media = _videos(config, report.items)
-    files, variants = stage(config, report.items, report.pages, None, processed, cache,
-                            marked=engine == "zensical", content=report.content, videos=media.videos)
-    variants.update(_copy_links(report.items, media))  # the stage linked the web MP4s and posters
     published = _published(config, report.items, variants, media)
-    notices = sections.notices(config, report.content)
+    notices = sections.notices(config, content)
     if engine == "zensical":
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         swap(zensical.run_zensical(config, files, site_dir, variants, MARKER, notices), site_dir)
@@ -81,6 +88,37 @@ def build(config: Config, site_dir: Path | None = None, engine: str | None = Non
     record.write(config, published)  # after the swap: the record describes the site in place
     return BuildResult(report, site_dir, len(files), time.perf_counter() - started, stats,
                        media.stats if media.videos else None)
+
+
+def _findings(config: Config, content: Content) -> tuple[list[Problem], dict[str, set[str]]]:
+    report = check_content(config, content)
+    return report.problems, report.broken_photos
+
+
+def _report(config: Config, content: Content, rules: forked.Call) -> Report:
+    """The check report of ``content``, from the rules' child process."""
+    try:
+        problems, broken = rules.result()
+    except forked.ChildFailed:  # a bug in a rule: run them here, for its traceback
+        return check_content(config, content)
+    items, pages = in_scope(content)
+    return Report(problems=problems, items=items, pages=pages, broken_photos=broken, content=content)
+
+
+def _stage(config: Config, content: Content, engine: str):
+    """Process the photos and videos of ``content`` and stage its pages: (files, variants, stats, videos)."""
+    items, pages = in_scope(content)
+    cache = config.root / CACHE_DIR
+    photos = [p.path for item in items if item.listed for p in item.photos] + sections.photo_paths(content)
+    processed, stats, failures = images.process(photos, cache, prune=True)
+    if failures:  # the check decodes every photo too: its report says which and why
+        raise PortalError("Foto gagal diproses:\n" + "\n".join(f"  - {shown(path)}: {shown(msg)}"
+                                                                for path, msg in failures))
+    media = _videos(config, items)
+    files, variants = stage(config, items, pages, None, processed, cache,
+                            marked=engine == "zensical", content=content, videos=media.videos)
+    variants.update(_copy_links(items, media))  # the stage linked the web MP4s and posters
+    return files, variants, stats, media
 
 
 def _videos(config: Config, items) -> renditions.Processed:
@@ -140,13 +178,16 @@ def _video_paths(video: record.RecordedVideo | None) -> list[str]:
 
 
 def run_mkdocs(config: Config, files: dict[str, str], site_dir: Path,
-               photos: dict[str, Path] | None = None, notices: list[dict[str, str]] | None = None) -> None:
+               photos: dict[str, Path] | None = None, notices: list[dict[str, str]] | None = None,
+               parallel: bool = True) -> None:
     """Build the staged ``files`` (site path -> text) and ``photos`` with MkDocs, then swap into ``site_dir``.
 
     The texts never touch the disk: the portal plugin gives them to MkDocs
     as in-memory files (writing and reading back 1,300 small files was a
     tenth of a 1,000-item build), and links the photos into the new site.
     ``notices`` (serta-merta) reach the theme as ``extra.portal_notices``.
+    With ``parallel`` the articles are built on two processes when the
+    machine has two CPUs (``pipeline.site.split``); the site is the same.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -164,10 +205,13 @@ def run_mkdocs(config: Config, files: dict[str, str], site_dir: Path,
         if portal is None:
             raise PortalError("mkdocs.yml tidak memuat plugin `portal` di `plugins:`. Plugin itu wajib: ia "
                               "menyaring HTML setiap halaman dan memasang foto. Tambahkan `- portal`.")
-        portal.generated, portal.links, portal.csp = files, photos or {}, True
+        portal.generated, portal.links, portal.csp, portal.parallel = files, photos or {}, True, parallel
         mk["extra"]["portal_notices"] = notices or []
         _quiet_mkdocs()
-        mkdocs_build(mk)
+        try:
+            mkdocs_build(mk)
+        finally:
+            portal.leave_if_helper()  # a helper process never returns into portal build
         # Every HTML file sanitized and given its policy by the plugin, or a theme page (404.html).
         check_coverage(scratch, {rel for rel in portal.sanitized
                                  if os.path.normpath(os.path.join(mk["site_dir"], rel)) in portal.with_csp})

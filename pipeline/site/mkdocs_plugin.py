@@ -44,6 +44,9 @@
    over the written site cost 0.5 s at 1,000 items, mostly the second write.
    ``run_mkdocs`` then gives any HTML file not seen here (``with_csp``) its
    policy too.
+8. With ``parallel`` set (``portal build`` sets it), the articles are built
+   on two processes (``pipeline.site.split``): after the nav, each process
+   stubs the other's articles (no Markdown, no template, nothing written).
 """
 
 from __future__ import annotations
@@ -58,10 +61,11 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, DictLoader, FileSystemLoader, PrefixLoader
 from markupsafe import Markup, escape
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
-from pipeline.site import csp, prune, sitemap
+from pipeline import forked
+from pipeline.site import csp, prune, sitemap, split
 from pipeline.site.sanitize import ID_PREFIX, TEXT_KEYS, prefixed, sanitize, search_entry_text, slugify  # noqa: F401 (re-exported)
 from pipeline.site.stage import MARKER, RAW_END, RAW_START, TEXT_END, TEXT_START
 
@@ -70,6 +74,12 @@ TOKEN = f"portalraw{MARKER}n{{}}"
 TOKEN_P = re.compile(rf"<p>portalraw{MARKER}n(\d+)</p>")
 # The search text's bounds survive sanitizing (which drops comments) as text.
 MARK = f"portaltext{MARKER}"
+# What a character of an article costs to build beside one of a list page: Markdown
+# parses an article's narrative, a list's HTML skips it (measured at 1,000 items).
+ARTICLE_COST = 2
+# The template of the other process's articles: it renders nothing, so MkDocs writes nothing.
+SKIP_TEMPLATE = "portal/skip.html"
+
 class PortalPlugin(BasePlugin):
     """Escape front-matter text for the theme; sanitize every page's HTML."""
 
@@ -86,6 +96,8 @@ class PortalPlugin(BasePlugin):
         # The pages whose content went through the cleaner (site-relative POSIX paths): run_mkdocs
         # refuses a site with any other HTML file outside sanitize.THEME_PAGES.
         self.sanitized: set[str] = set()
+        self.parallel = False  # build the articles on two processes (split.py)
+        self._split: split.Split | None = None
 
     def on_config(self, config):
         from material.plugins.search.plugin import SearchPlugin
@@ -98,7 +110,38 @@ class PortalPlugin(BasePlugin):
 
     def on_nav(self, nav, config, files):
         self._nav = nav
+        if self.parallel and self.generated:
+            in_nav = {page.file.src_uri for page in nav.pages}
+            articles, others = {}, 0
+            for file in files.documentation_pages():
+                text = self.generated.get(file.src_uri)
+                if text is not None and TEXT_START in text and file.src_uri not in in_nav:
+                    articles[file.src_uri] = len(text) * ARTICLE_COST
+                elif text is not None:  # a page of the stage's lists: its HTML skips Markdown
+                    others += len(text)  # (the static pages are a handful of short ones)
+            self._split = split.start(articles, others)
+            if self._split is not None:
+                for file in files.documentation_pages():
+                    if not self._split.mine(file.src_uri):
+                        file.content_string = ""  # the other process's article: nothing to read here
+        # After the fork (a thread does not survive one), before the first page is written.
+        if self.links and not self._helper:
+            self._linker = threading.Thread(target=self._link, args=(Path(config.site_dir),), daemon=True)
+            self._linker.start()
         return nav
+
+    def leave_if_helper(self) -> None:
+        """In a helper process that MkDocs left without finishing (an interrupt): exit, failed."""
+        if self._helper:
+            self._split.fail(RuntimeError("build dihentikan"))  # type: ignore[union-attr]
+
+    @property
+    def _helper(self) -> bool:
+        return self._split is not None and self._split.helper
+
+    def _stub(self, page) -> bool:
+        """``page`` is an article the other process builds."""
+        return self._split is not None and not self._split.mine(page.file.src_uri)
 
     def on_env(self, env, config, files):
         import material
@@ -110,7 +153,7 @@ class PortalPlugin(BasePlugin):
         # strings, dozens of calls per page) gives way to portal_t, each key's text worked out once
         # per build by that same macro; a partials/language.html in custom_dir still comes first.
         custom = [FileSystemLoader(config.theme.custom_dir)] if config.theme.custom_dir else []
-        env.loader = ChoiceLoader([*custom, DictLoader({"partials/language.html": _LANGUAGE}), env.loader,
+        env.loader = ChoiceLoader([*custom, DictLoader({"partials/language.html": _LANGUAGE, SKIP_TEMPLATE: ""}), env.loader,
                                    PrefixLoader({"material": FileSystemLoader(str(templates))})])
         env.globals["portal_t"] = _translations(env, config)
         memo: dict[str, Markup] = {}  # per build: the nav may change between serve rebuilds
@@ -126,15 +169,15 @@ class PortalPlugin(BasePlugin):
             return memo[key]
 
         env.globals["portal_memo"] = portal_memo
+        if self._helper:  # the main process copies the theme's files and renders its templates
+            config.theme.static_templates.clear()
+            for file in list(files.static_pages()):
+                files.remove(file)
         return env
 
     def on_files(self, files, config):
         for name, text in self.generated.items():
             files.append(File.generated(config, name, content=text))
-        # After MkDocs has emptied site_dir, before the first page is written.
-        if self.links:
-            self._linker = threading.Thread(target=self._link, args=(Path(config.site_dir),), daemon=True)
-            self._linker.start()
         return files
 
     def _link(self, site: Path) -> None:
@@ -145,7 +188,32 @@ class PortalPlugin(BasePlugin):
         except BaseException as exc:  # re-raised in on_post_build, on MkDocs' thread
             self._link_error = exc
 
-    def on_post_build(self, config):
+    @event_priority(100)  # before the search plugin writes its index: the helper's entries go in it
+    def _collect(self, config):
+        if self._split is None:
+            return
+        if self._split.helper:
+            entries = self.search_index.entries if self.search_index is not None else []
+            self._split.finish({"entries": entries, "sanitized": sorted(self.sanitized),
+                                "with_csp": sorted(self.with_csp)})
+        try:
+            payload = self._split.collect()
+        except forked.ChildFailed as exc:
+            from mkdocs.exceptions import PluginError
+
+            raise PluginError(f"Proses pembantu build gagal: {exc}") from None
+        self.sanitized.update(payload["sanitized"])
+        self.with_csp.update(payload["with_csp"])
+        if self.search_index is not None:  # each page's entries where a one-process build puts them
+            pages: dict[str, list[dict]] = {}
+            for entry in payload["entries"]:
+                pages.setdefault(entry["location"].split("#", 1)[0], []).append(entry)
+            # Last place first: the earlier places stay where they were (positions only grow in build order).
+            for url, at in reversed(self._split.places.items()):
+                self.search_index.entries[at:at] = pages.get(url, [])
+        self._split = None
+
+    def _finish(self, config):
         if self.generated:  # portal build (portal serve stages into docs_dir: no dates needed there)
             sitemap.rewrite(Path(config.site_dir), sitemap.lastmods(self.generated), config.site_url)
             prune.prune_theme_files(Path(config.site_dir))
@@ -156,12 +224,22 @@ class PortalPlugin(BasePlugin):
                 error, self._link_error = self._link_error, None
                 raise error
 
+    on_post_build = CombinedEvent(_collect, _finish)
+
     def on_build_error(self, error):
+        if self._split is not None:
+            if self._split.helper:
+                self._split.fail(error)  # exits
+            self._split.abandon()
+            self._split = None
         if self._linker is not None:
             self._linker.join()
             self._linker = None
 
     def on_page_markdown(self, markdown, page, config, files):
+        if self._stub(page):
+            page.meta = {"template": SKIP_TEMPLATE, "search": {"exclude": True}}
+            return markdown
         for key in TEXT_KEYS:
             value = page.meta.get(key)
             if isinstance(value, str) and not isinstance(value, Markup):
@@ -179,7 +257,7 @@ class PortalPlugin(BasePlugin):
         return markdown
 
     def on_post_page(self, output, page, config):
-        if not self.csp:
+        if not self.csp or self._stub(page):
             return output
         self.with_csp.add(os.path.normpath(page.file.abs_dest_path))
         return csp.add_meta(output)
@@ -191,6 +269,11 @@ class PortalPlugin(BasePlugin):
         return csp.add_meta(output_content)
 
     def on_page_content(self, html, page, config, files):
+        if self._stub(page):
+            page.present_anchor_ids = None  # not rendered here: its anchors are not checked in this process
+            if self.search_index is not None and not self._helper:  # the helper's entries go here, in order
+                self._split.places[page.url] = len(self.search_index.entries)  # type: ignore[union-attr]
+            return html
         blocks = self.raw.pop(page.file.src_uri, [])
         html = TOKEN_P.sub(lambda m: blocks[int(m.group(1))], html)
         html = sanitize(html.replace(TEXT_START, MARK).replace(TEXT_END, MARK))

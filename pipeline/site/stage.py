@@ -236,19 +236,31 @@ def write_tree(target: Path, files: dict[str, str], links: dict[str, Path] | Non
 
 def link_files(target: Path, links: dict[str, Path]) -> None:
     """Hard-link each cached file into ``target`` under its site path (copy across file systems)."""
-    made: set[Path] = set()
+    # One system call per file in a new site (30,000 at 1,000 items): link first, look only on a clash.
+    made: set[str] = set()
+    root = os.fspath(target)
     for name, source in links.items():
-        path = target / name
-        if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-        if path.is_file() and os.path.samefile(path, source):
-            continue
-        path.unlink(missing_ok=True)
+        path = os.path.join(root, name)
+        parent = os.path.dirname(path)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
         try:
             os.link(source, path)
+        except FileExistsError:
+            if os.path.isfile(path) and os.path.samefile(path, source):
+                continue
+            os.unlink(path)
+            _link_or_copy(source, path)
         except OSError:  # another file system: copy instead
             shutil.copyfile(source, path)
+
+
+def _link_or_copy(source: Path, path: str) -> None:
+    try:
+        os.link(source, path)
+    except OSError:
+        shutil.copyfile(source, path)
 
 
 def render_article(config: Config, entry: Entry, newer: Entry | None = None, older: Entry | None = None) -> str:
