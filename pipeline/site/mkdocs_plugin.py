@@ -31,7 +31,9 @@
    page. Material's
    nav alone was a fifth of the template time at 1,000 items
    (overrides/partials/nav.html); its tabs are memoised the same way
-   (``block tabs`` in overrides/main.html). Material's translation macro
+   (``block tabs`` in overrides/main.html), and its header (a sixth), which
+   also shows the page's title: rendered once with a stand-in, each page's
+   title put in its place. Material's translation macro
    gives way to ``portal_t`` (see ``on_env``).
 6. ``portal build`` hands it the staged pages (``generated``), added as
    in-memory files, and the photo variants (``links``), hard-linked into the
@@ -51,6 +53,7 @@
 
 from __future__ import annotations
 
+import functools
 import html as htmllib
 import os
 import re
@@ -77,6 +80,8 @@ MARK = f"portaltext{MARKER}"
 # What a character of an article costs to build beside one of a list page: Markdown
 # parses an article's narrative, a list's HTML skips it (measured at 1,000 items).
 ARTICLE_COST = 2
+# What a memoised block holds in place of the page's title (per process: no content can forge it).
+TITLE_STANDIN = f"portaltitle{MARKER}"
 # The template of the other process's articles: it renders nothing, so MkDocs writes nothing.
 SKIP_TEMPLATE = "portal/skip.html"
 
@@ -160,13 +165,20 @@ class PortalPlugin(BasePlugin):
         # Where the memoised blocks link to: the nav's pages, Material's assets, the search index.
         targets = [p.url for p in self._nav.pages] + ["assets/", "search/"] if self._nav else ["assets/", "search/"]
 
-        def portal_memo(name: str, page, render) -> Markup:
+        def portal_memo(name: str, page, render, title: str | None = None) -> Markup:
             if page is None:  # a theme template such as 404.html, with absolute links
                 return Markup(render())
             key = f"{name} {_place(page.url, targets)}"
             if key not in memo:
-                memo[key] = Markup(render())
-            return memo[key]
+                if title is None:
+                    memo[key] = Markup(render())
+                else:  # rendered once with a stand-in for the page's title, which each page puts in
+                    page.meta["title"] = Markup(TITLE_STANDIN)
+                    try:
+                        memo[key] = Markup(render())
+                    finally:
+                        page.meta["title"] = title
+            return memo[key] if title is None else Markup(memo[key].replace(TITLE_STANDIN, str(title)))
 
         env.globals["portal_memo"] = portal_memo
         if self._helper:  # the main process copies the theme's files and renders its templates
@@ -236,6 +248,11 @@ class PortalPlugin(BasePlugin):
             self._linker.join()
             self._linker = None
 
+    def on_pre_page(self, page, config, files):
+        if self._stub(page):  # no Markdown() for a page this process does not build (a fifth of a page's time)
+            page.render = functools.partial(_render_stub, page)
+        return page
+
     def on_page_markdown(self, markdown, page, config, files):
         if self._stub(page):
             page.meta = {"template": SKIP_TEMPLATE, "search": {"exclude": True}}
@@ -269,8 +286,7 @@ class PortalPlugin(BasePlugin):
         return csp.add_meta(output_content)
 
     def on_page_content(self, html, page, config, files):
-        if self._stub(page):
-            page.present_anchor_ids = None  # not rendered here: its anchors are not checked in this process
+        if self._stub(page):  # not rendered here (_render_stub): its anchors are not checked in this process
             if self.search_index is not None and not self._helper:  # the helper's entries go here, in order
                 self._split.places[page.url] = len(self.search_index.entries)  # type: ignore[union-attr]
             return html
@@ -315,6 +331,13 @@ def _translations(env, config) -> Callable[[str], str]:
         return texts[key]
 
     return portal_t
+
+
+def _render_stub(page, config, files) -> None:
+    """``Page.render`` of an article the other process builds: no content, no anchors."""
+    from mkdocs.structure.toc import get_toc
+
+    page.content, page.toc = "", get_toc([])
 
 
 def _prefix_toc(toc) -> None:
