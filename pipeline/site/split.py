@@ -12,10 +12,12 @@ build (``tests/test_build_split.py`` compares them byte for byte).
 
 The helper sends back what the main process needs to finish the build: its
 articles' search entries (put where the main process noted each article's
-place, so the index keeps the order of a one-process build), the pages it sanitized and gave their policy,
-and its MkDocs warnings (logged again by the main process, so they are shown
-once and ``strict`` counts them). A helper that fails fails the build; a
-build that fails kills its helper.
+place, so the index keeps the order of a one-process build), the pages it
+sanitized and gave their policy, and its MkDocs warnings (logged again by
+the main process, so they are shown once and ``strict`` counts them). A
+helper that fails fails the build; a build that fails kills its helper.
+Anchors in the other process's articles are not checked (MkDocs' anchor
+validation is at ``info`` level unless mkdocs.yml raises it).
 
 Only articles are split: their search entry is the portal's own
 (``PortalPlugin._index``), never Material's, and no nav needs their title.
