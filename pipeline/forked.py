@@ -75,8 +75,17 @@ def receive(pid: int, fd: int) -> Any:
     _, status = os.waitpid(pid, 0)
     value = pickle.loads(data) if data else None
     if status != 0:
-        raise ChildFailed(value if value is not None else f"proses anak berhenti (status {status})")
+        raise ChildFailed(value if value is not None else _ended(os.waitstatus_to_exitcode(status)))
     return value
+
+
+def _ended(code: int) -> str:
+    """How a child that sent nothing ended (killed by the kernel for lack of memory, typically)."""
+    if code < 0:
+        name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
+        return f"proses anak dihentikan oleh sinyal {name} (kehabisan memori?)" if name == "SIGKILL" \
+            else f"proses anak dihentikan oleh sinyal {name}"
+    return f"proses anak berhenti dengan kode {code}"
 
 
 def kill(pid: int, fd: int) -> None:

@@ -128,6 +128,29 @@ except PortalError as exc:
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site-")) == []
 
 
+def test_a_helper_killed_by_the_system_fails_the_build_with_how_it_ended(project):
+    before = _files(project / "site")
+    result = _script(project, """
+import signal
+content = PortalPlugin.on_page_content
+def die(self, html, page, config, files):
+    if self._helper and not self._stub(page):
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    return content(self, html, page, config, files)
+PortalPlugin.on_page_content = die
+try:
+    build.build(load_config("."))
+except PortalError as exc:
+    print(exc)
+""")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "MkDocs gagal membangun situs: Aborted with a BuildError!\n"
+    errors = [line for line in result.stderr.splitlines() if line.startswith("MkDocs ERROR")]
+    assert errors == ["MkDocs ERROR: Proses pembantu build gagal: proses anak dihentikan oleh sinyal SIGKILL "
+                      "(kehabisan memori?)"]
+    assert _files(project / "site") == before
+
+
 def test_a_failing_main_process_stops_its_helper(project):
     result = _script(project, """
 content = PortalPlugin.on_page_content
