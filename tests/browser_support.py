@@ -492,6 +492,12 @@ BROKEN_IMAGES = """() => [...document.images]
   .map(img => img.currentSrc || img.getAttribute('src') || img.outerHTML)"""
 
 
+def wait_for_rest(page) -> None:
+    """Wait until no animation runs: mid-transition colours (the header's title fades in and out as
+    the reader scrolls) are not the page's, and axe measured the title at 4.4:1 halfway through."""
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+
+
 def scroll_to_bottom(page, timeout: float = 10_000) -> list[str]:
     """Scroll through the page (lazy images load), wait for images; return the broken ones."""
     page.evaluate(SCROLL_TO_BOTTOM)

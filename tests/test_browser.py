@@ -28,7 +28,7 @@ pytest.register_assert_rewrite("browser_support")
 from browser_support import (  # noqa: E402 - after register_assert_rewrite
     AXE, CSP_WATCH, DESKTOP, PHONE, SITE_URL, Watch, csp_violations, failed, mentions,
     missing_tool, require_playwright, sample_items, sample_site, save_screenshot, screenshot_path,
-    scroll_to_bottom, zensical_search)
+    scroll_to_bottom, wait_for_rest, zensical_search)
 
 pytest_plugins = ["browser_support"]  # the screenshot-on-failure hook
 
@@ -486,7 +486,7 @@ def test_accessibility(tab, name):
     assert not skips, f"heading levels skip: {levels}"
 
     # settle() scrolled back to the top: the header's title fades back in; measure contrast after it.
-    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+    wait_for_rest(page)
     violations = page.evaluate(RUN_AXE)
     for v in violations:
         print(f"axe {name}: {v['impact']} {v['id']} ({v['help']}):")

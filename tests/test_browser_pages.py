@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser_support import ARTIFACTS, AXE, CSP_WATCH, Watch, csp_violations, sample_site, scroll_to_bottom
+from browser_support import ARTIFACTS, AXE, CSP_WATCH, Watch, csp_violations, sample_site, scroll_to_bottom, wait_for_rest
 from conftest import missing_tool
 from page_types import SECTIONS, page_types
 
@@ -92,6 +92,7 @@ def test_page_type(browser, base_url, pages, kind, width):
         cls, sources = layout_shift(page)
         print(f"{kind} at {width}px: CLS {cls:.4f}")
         assert cls <= CLS_MAX, f"layout shift {cls:.3f} on {pages[kind]} at {width}px: {sources}"
+        wait_for_rest(page)
         assert page.evaluate(RUN_AXE) == []
         assert csp_violations(page) == []
         watch.assert_clean()

@@ -45,6 +45,7 @@ def titles(page) -> list[str]:
 def assert_axe_clean(page, name: str) -> None:
     if not AXE.is_file():
         missing_tool(f"axe-core not installed ({AXE}): npm ci --prefix tests")
+    browser_support.wait_for_rest(page)
     violations = page.evaluate(RUN_AXE)
     for v in violations:
         print(f"axe {name}: {v['impact']} {v['id']} ({v['help']}): {v['nodes'][:3]}")
